@@ -1,0 +1,157 @@
+"""Scoring extracted relations against a gold file of annotated news prose.
+
+Each gold line: {"id", "text", "relations": [{"subject", "predicate",
+"object", "amount"?, "subject_aliases"?, "object_aliases"?}]}. A predicted
+relation matches at most one unmatched gold relation of the same item with
+the same predicate, the same direction and matching names; scores are micro
+precision, recall and F1 per predicate and overall; amounts are checked
+separately where the gold gives one (the digits must agree).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from kg.records import PREDICATES
+
+TITLES = (
+    "vice president", "president", "sen.", "sen", "senator", "rep.", "rep", "representative", "gov.", "gov",
+    "governor", "lt. gov.", "mayor", "mr.", "mr", "ms.", "ms", "mrs.", "mrs", "dr.", "dr", "councilman",
+    "councilwoman", "state sen.", "state rep.", "former",
+)
+
+
+@dataclass(frozen=True)
+class Triple:
+    subject: str
+    predicate: str
+    object: str
+    amount: str | None = None
+    subject_aliases: tuple[str, ...] = ()
+    object_aliases: tuple[str, ...] = ()
+
+
+@dataclass
+class Score:
+    true_positives: int = 0
+    false_positives: int = 0
+    false_negatives: int = 0
+
+    @property
+    def precision(self) -> float:
+        found = self.true_positives + self.false_positives
+        return self.true_positives / found if found else 1.0
+
+    @property
+    def recall(self) -> float:
+        gold = self.true_positives + self.false_negatives
+        return self.true_positives / gold if gold else 1.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def as_dict(self) -> dict:
+        return {
+            "precision": round(self.precision, 4), "recall": round(self.recall, 4), "f1": round(self.f1, 4),
+            "tp": self.true_positives, "fp": self.false_positives, "fn": self.false_negatives,
+        }
+
+
+@dataclass
+class Report:
+    overall: Score = field(default_factory=Score)
+    by_predicate: dict[str, Score] = field(default_factory=lambda: {p: Score() for p in PREDICATES})
+    amounts_checked: int = 0
+    amounts_correct: int = 0
+    errors: list[dict] = field(default_factory=list)
+
+    @property
+    def amount_accuracy(self) -> float:
+        return self.amounts_correct / self.amounts_checked if self.amounts_checked else 1.0
+
+    def as_dict(self) -> dict:
+        return {
+            "overall": self.overall.as_dict(),
+            "by_predicate": {p: s.as_dict() for p, s in self.by_predicate.items()},
+            "amount_accuracy": round(self.amount_accuracy, 4),
+            "amounts_checked": self.amounts_checked,
+            "errors": self.errors,
+        }
+
+
+def normalise(name: str) -> str:
+    text = name.lower().strip()
+    text = re.sub(r"[’']s\b", "", text)
+    changed = True
+    while changed:
+        changed = False
+        for prefix in ("the ", *(t + " " for t in TITLES)):
+            if text.startswith(prefix):
+                text, changed = text[len(prefix):], True
+    text = re.sub(r"[^\w\s]", " ", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def names_match(predicted: str, gold: str, aliases: Iterable[str] = ()) -> bool:
+    a = normalise(predicted)
+    candidates = [normalise(gold), *(normalise(x) for x in aliases)]
+    if a in candidates:
+        return True
+    b = candidates[0]
+    ta, tb = a.split(), b.split()
+    return bool(ta and tb) and ta[-1] == tb[-1] and (set(ta) <= set(tb) or set(tb) <= set(ta))
+
+
+def digits(amount: str | None) -> str:
+    return re.sub(r"\D", "", amount or "")
+
+
+def matches(predicted: Triple, gold: Triple) -> bool:
+    return (
+        predicted.predicate == gold.predicate
+        and names_match(predicted.subject, gold.subject, gold.subject_aliases)
+        and names_match(predicted.object, gold.object, gold.object_aliases)
+    )
+
+
+def score(items: Iterable[tuple[dict, list[Triple]]]) -> Report:
+    """Score (gold item, predicted triples) pairs; other predicates are ignored."""
+    report = Report()
+    for item, predicted in items:
+        gold = [
+            Triple(g["subject"], g["predicate"], g["object"], g.get("amount"),
+                   tuple(g.get("subject_aliases", ())), tuple(g.get("object_aliases", ())))
+            for g in item.get("relations", [])
+        ]
+        unmatched = list(gold)
+        for triple in (p for p in predicted if p.predicate in PREDICATES):
+            hit = next((g for g in unmatched if matches(triple, g)), None)
+            scores = (report.overall, report.by_predicate[triple.predicate])
+            if hit is None:
+                for s in scores:
+                    s.false_positives += 1
+                report.errors.append({"id": item.get("id"), "kind": "false positive", "relation": _show(triple), "text": item.get("text", "")})
+                continue
+            unmatched.remove(hit)
+            for s in scores:
+                s.true_positives += 1
+            if hit.amount:
+                report.amounts_checked += 1
+                if digits(hit.amount) == digits(triple.amount):
+                    report.amounts_correct += 1
+                else:
+                    report.errors.append({"id": item.get("id"), "kind": "wrong amount", "relation": _show(triple), "expected": hit.amount, "text": item.get("text", "")})
+        for missed in unmatched:
+            report.overall.false_negatives += 1
+            report.by_predicate[missed.predicate].false_negatives += 1
+            report.errors.append({"id": item.get("id"), "kind": "false negative", "relation": _show(missed), "text": item.get("text", "")})
+    return report
+
+
+def _show(t: Triple) -> str:
+    amount = f" ({t.amount})" if t.amount else ""
+    return f"{t.subject} -{t.predicate}-> {t.object}{amount}"

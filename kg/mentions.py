@@ -1,0 +1,425 @@
+"""Entities within one article: find names, clean them, merge their mentions.
+
+The small English models miss or mislabel many names in news prose, so kg
+does not take `doc.ents` as they are: a name is a run of proper nouns around
+a parse head, cleaned of titles, party tags and possessives; the NER labels
+vote on its type; a second pass finds later mentions of the article's own
+names; surnames and acronyms join the full name; pronouns resolve to the
+most salient compatible person.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span, Token
+
+from kg.lexicon import Lexicon
+from kg.records import ENTITY_LABELS
+
+PARTY_TAG = re.compile(r"\(\s*(?:[DRIL]|Dem|Rep|Ind|GOP)\.?\s*[-–]\s*[A-Z][A-Za-z. ]{0,20}\)")
+ACRONYM = re.compile(r"^[A-Z][A-Z&.\-]{1,9}$")
+NAME_DEPS = {"compound", "flat", "nmod", "amod", "nummod", "punct", "cc", "conj", "poss", "case", "det", "appos"}
+OTHER_NER = {"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"}
+MALE_PRONOUNS = {"he", "him", "his", "himself"}
+FEMALE_PRONOUNS = {"she", "her", "hers", "herself"}
+ORG_PRONOUNS = {"it", "its", "itself"}
+PLURAL_PRONOUNS = {"they", "them", "their", "theirs", "themselves"}
+SUBJECT_DEPS = {"nsubj", "nsubjpass"}
+OBJECT_DEPS = {"dobj", "pobj", "dative", "iobj"}
+
+
+@dataclass
+class Mention:
+    start: int
+    end: int
+    name: str
+    votes: Counter = field(default_factory=Counter)
+    gender: str | None = None
+
+
+@dataclass
+class Cluster:
+    """One entity of the article with all its mentions."""
+
+    name: str
+    type: str
+    mentions: list[Mention]
+    aliases: set[str] = field(default_factory=set)
+    gender: str | None = None
+
+
+class DocEntities:
+    """Which tokens of a doc refer to which entity of the article."""
+
+    def __init__(self, clusters: list[Cluster], token_cluster: dict[int, int]):
+        self.clusters = clusters
+        self.token_cluster = token_cluster
+
+    def at(self, token: Token) -> Cluster | None:
+        index = self.token_cluster.get(token.i)
+        return None if index is None else self.clusters[index]
+
+
+class MentionFinder:
+    """Finds the entities of a doc; one object serves many docs."""
+
+    def __init__(self, lexicon: Lexicon):
+        names = lexicon.names
+        self.titles = [tuple(t.split()) for t in sorted(names["personal_titles"], key=len, reverse=True)]
+        self.title_modifiers = set(names["title_modifiers"])
+        self.male_titles = set(names["male_titles"])
+        self.female_titles = set(names["female_titles"])
+        self.org_keywords = set(names["org_keywords"])
+        self.corporate_suffixes = set(names["corporate_suffixes"])
+        self.not_names = set(names["not_names"])
+        self.groups = set(names["groups"])
+        self.female_names = set(names["female_first_names"])
+        self.male_names = set(names["male_first_names"])
+
+    # -- finding names -------------------------------------------------
+    def __call__(self, doc: Doc) -> DocEntities:
+        excluded = _party_tag_tokens(doc)
+        mentions = []
+        i = 0
+        while i < len(doc):
+            end = self._run_end(doc, i, excluded)
+            if end > i:
+                mention = self._mention(doc[i:end])
+                if mention is not None:
+                    mentions.append(mention)
+                i = end
+            else:
+                i += 1
+        covered = {i for m in mentions for i in range(m.start, m.end)}
+        mentions += self._later_mentions(doc, mentions, covered | excluded)
+        mentions.sort(key=lambda m: m.start)
+        clusters = self._cluster(doc, mentions)
+        token_cluster = {i: n for n, c in enumerate(clusters) for m in c.mentions for i in range(m.start, m.end)}
+        entities = DocEntities(clusters, token_cluster)
+        self._resolve_pronouns(doc, entities)
+        return entities
+
+    def _is_name_word(self, token: Token) -> bool:
+        if token.ent_type_ in OTHER_NER:
+            return False
+        if token.pos_ == "PROPN" or token.ent_type_ in ENTITY_LABELS:
+            return token.text[:1].isupper()
+        return token.pos_ == "NOUN" and token.lower_ in self.groups and token.text[:1].isupper()
+
+    def _run_end(self, doc: Doc, start: int, excluded: set[int]) -> int:
+        """End of the run of name words that starts at `start` (start itself when none).
+
+        Parses of long names are unreliable, so a name is a contiguous run of
+        capitalised proper nouns, joined by "of"/"for" inside organisation
+        names, "and" inside one NER organisation, and unspaced hyphens.
+        """
+        if start in excluded or not self._is_name_word(doc[start]):
+            return start
+        end = start + 1
+        while end < len(doc) and end not in excluded:
+            token = doc[end]
+            if self._is_name_word(token) or token.text in ("Co.", "Inc.", "Corp.", "Ltd."):
+                end += 1
+            elif token.like_num and doc[end - 1].lower_ == "local":
+                end += 1
+            elif token.text == "-" and not doc[end - 1].whitespace_ and not token.whitespace_ and end + 1 < len(doc):
+                end += 2
+            elif token.lower_ in ("of", "for", "and", "&") and end + 1 < len(doc) and self._is_name_word(doc[end + 1]):
+                if not self._connector_joins(doc, start, end):
+                    break
+                end += 1
+            else:
+                break
+        return end
+
+    def _connector_joins(self, doc: Doc, start: int, at: int) -> bool:
+        connector = doc[at]
+        if connector.ent_type_ == "ORG" and connector.ent_iob_ == "I":
+            return True
+        if connector.lower_ in ("and", "&"):
+            return False
+        stop = at + 1
+        while stop < len(doc) and self._is_name_word(doc[stop]):
+            stop += 1
+        words = {t.lower_ for t in doc[start:stop]}
+        return bool(words & self.org_keywords)
+
+    def _mention(self, run: Span) -> Mention | None:
+        span, title = self._strip(run)
+        if not len(span):
+            return None
+        name = _clean_name(span.text)
+        if not name or name.lower() in self.not_names or not any(c.isalpha() for c in name):
+            return None
+        votes = self._votes(span, title)
+        if not votes:
+            return None
+        return Mention(span.start, span.end, name, votes, self._gender(span, title))
+
+    def _strip(self, span: Span) -> tuple[Span, str | None]:
+        """Remove leading determiners, modifiers and titles; keep the title seen."""
+        doc, start, end = span.doc, span.start, span.end
+        title = None
+        changed = True
+        while changed and start < end:
+            changed = False
+            lower = doc[start].lower_
+            if lower in ("the", "a", "an") or lower in self.title_modifiers and end - start > 1:
+                start += 1
+                changed = True
+                continue
+            for words in self.titles:
+                n = len(words)
+                if end - start > n and tuple(t.lower_ for t in doc[start:start + n]) == words:
+                    title = " ".join(words)
+                    start += n
+                    changed = True
+                    break
+        # "Sen." heads a name only when a name follows; a lone title is no name.
+        if end - start == 1 and tuple([doc[start].lower_]) in self.titles:
+            return doc[start:start], title
+        while end > start and doc[end - 1].text in ("'s", "’s", "'", "’"):
+            end -= 1
+        return doc[start:end], title
+
+    def _votes(self, span: Span, title: str | None) -> Counter:
+        votes: Counter = Counter()
+        for token in span:
+            if token.ent_type_ in ENTITY_LABELS:
+                votes[token.ent_type_] += 1
+        words = [t.lower_ for t in span]
+        if any(w in self.org_keywords for w in words) and len(words) > 1 or words[-1] in self.corporate_suffixes:
+            votes["ORG"] += 3 * len(span)
+        elif len(words) == 1 and words[0] in self.groups:
+            votes["NORP"] += 3
+        if title:
+            votes["PERSON"] += 3 * len(span)
+        if not votes:
+            if ACRONYM.match(span.text) and len(span) == 1:
+                votes["ORG"] += 1
+            elif len(span) >= 2 and all(t.text[:1].isupper() for t in span):
+                votes["PERSON"] += 1
+        return votes
+
+    def _gender(self, span: Span, title: str | None) -> str | None:
+        if title in self.male_titles:
+            return "m"
+        if title in self.female_titles:
+            return "f"
+        first = span[0].lower_
+        if first in self.female_names:
+            return "f"
+        if first in self.male_names:
+            return "m"
+        return None
+
+    def _later_mentions(self, doc: Doc, mentions: list[Mention], taken: set[int]) -> list[Mention]:
+        """Mentions the NER missed: the article's own names, surnames and acronyms again."""
+        matcher = PhraseMatcher(doc.vocab)
+        by_key: dict[str, Mention] = {}
+        for mention in mentions:
+            words = [t.text for t in doc[mention.start:mention.end]]
+            patterns = [words]
+            if mention.votes.most_common(1)[0][0] == "PERSON" and len(words) > 1:
+                patterns.append(words[-1:])
+            for pattern in patterns:
+                key = " ".join(pattern)
+                if key not in by_key:
+                    by_key[key] = mention
+                    matcher.add(key, [Doc(doc.vocab, words=pattern)])
+        found = []
+        for match_id, start, end in matcher(doc):
+            if any(i in taken for i in range(start, end)) or not doc[start].text[:1].isupper():
+                continue
+            source = by_key[doc.vocab.strings[match_id]]
+            found.append(Mention(start, end, doc[start:end].text, Counter({source.votes.most_common(1)[0][0]: 1})))
+            taken.update(range(start, end))
+        return found
+
+    # -- merging mentions into entities ------------------------------------
+    def _cluster(self, doc: Doc, mentions: list[Mention]) -> list[Cluster]:
+        groups: dict[str, list[Mention]] = {}
+        for mention in mentions:
+            groups.setdefault(_key(mention.name), []).append(mention)
+        clusters = [self._make_cluster(ms) for ms in groups.values()]
+        clusters = self._join_acronyms(doc, clusters)
+        clusters = self._join_short_names(clusters)
+        return [c for c in clusters if c.type in ENTITY_LABELS]
+
+    def _make_cluster(self, mentions: list[Mention]) -> Cluster:
+        votes = sum((m.votes for m in mentions), Counter())
+        name = max((m.name for m in mentions), key=len)
+        genders = {m.gender for m in mentions if m.gender}
+        return Cluster(
+            name=name,
+            type=_winner(votes),
+            mentions=list(mentions),
+            aliases={m.name for m in mentions} - {name},
+            gender=genders.pop() if len(genders) == 1 else None,
+        )
+
+    def _join_acronyms(self, doc: Doc, clusters: list[Cluster]) -> list[Cluster]:
+        """'Builders for Progress PAC (BPP)': BPP is an alias of the full name."""
+        by_first_start = {m.start: c for c in clusters for m in c.mentions}
+        merged: dict[int, Cluster] = {}
+        for cluster in clusters:
+            if not ACRONYM.match(cluster.name):
+                continue
+            for other in clusters:
+                if other is cluster or other.type == "PERSON" or len(other.name.split()) < 2:
+                    continue
+                if _initials(other.name).startswith(cluster.name.replace(".", "")[:2]) and (
+                    _initials(other.name) == cluster.name.replace(".", "")
+                    or any(_bracketed_after(doc, m, cluster) for m in other.mentions)
+                ):
+                    merged[id(cluster)] = other
+                    break
+        result = []
+        for cluster in clusters:
+            target = merged.get(id(cluster))
+            if target is None:
+                result.append(cluster)
+            else:
+                target.mentions += cluster.mentions
+                target.aliases.add(cluster.name)
+                target.type = target.type if target.type != "PERSON" else "ORG"
+        del by_first_start
+        return result
+
+    def _join_short_names(self, clusters: list[Cluster]) -> list[Cluster]:
+        """A surname or a shorter name joins the one longer name that ends with it."""
+        result = []
+        for cluster in sorted(clusters, key=lambda c: -len(c.name.split())):
+            words = cluster.name.split()
+            candidates = [
+                c for c in result
+                if len(c.name.split()) > len(words) and _ends_with(c, words, self.corporate_suffixes)
+                and (c.type == cluster.type or cluster.type in ("PERSON", "ORG", "GPE") and c.type in ("PERSON", "ORG"))
+            ]
+            if len(candidates) == 1:
+                target = candidates[0]
+                target.mentions += cluster.mentions
+                target.aliases.add(cluster.name)
+                target.aliases |= cluster.aliases
+                if target.gender is None:
+                    target.gender = cluster.gender
+            else:
+                result.append(cluster)
+        for cluster in result:
+            cluster.mentions.sort(key=lambda m: m.start)
+        return result
+
+    # -- pronouns ----------------------------------------------------------
+    def _resolve_pronouns(self, doc: Doc, entities: DocEntities) -> None:
+        """he/she/it resolve to the most salient compatible entity nearby.
+
+        Candidates are entity mentions before the pronoun in its sentence or
+        the two before; subjects outrank other roles, then the nearer wins;
+        a tie between two different entities leaves the pronoun unresolved.
+        """
+        sentences = list(doc.sents)
+        sentence_of = {t.i: n for n, s in enumerate(sentences) for t in s}
+        for token in doc:
+            lower = token.lower_
+            if token.pos_ != "PRON" and lower not in ORG_PRONOUNS | MALE_PRONOUNS | FEMALE_PRONOUNS:
+                continue
+            if lower in MALE_PRONOUNS or lower in FEMALE_PRONOUNS:
+                wanted, gender = {"PERSON"}, "m" if lower in MALE_PRONOUNS else "f"
+            elif lower in ORG_PRONOUNS:
+                wanted, gender = {"ORG"}, None
+            else:
+                continue
+            here = sentence_of[token.i]
+            bound = _clause_subjects(token) if token.dep_ in OBJECT_DEPS else set()
+            best: dict[int, tuple] = {}
+            for index, cluster in enumerate(entities.clusters):
+                if cluster.type not in wanted or (gender and cluster.gender and cluster.gender != gender):
+                    continue
+                for m in cluster.mentions:
+                    distance = here - sentence_of[m.start]
+                    if m.start >= token.i or distance > 2 or bound & set(range(m.start, m.end)):
+                        continue
+                    head = doc[m.end - 1]
+                    role = 1 if head.dep_ in SUBJECT_DEPS or _subject_conjunct(head) else 0
+                    agrees = 1 if gender and cluster.gender == gender else 0
+                    score = (agrees, role, -distance)
+                    if index not in best or score > best[index]:
+                        best[index] = score
+            if not best:
+                continue
+            ranked = sorted(best.items(), key=lambda kv: kv[1], reverse=True)
+            if len(ranked) > 1 and ranked[0][1] == ranked[1][1]:
+                continue
+            index = ranked[0][0]
+            entities.token_cluster[token.i] = index
+            if gender and entities.clusters[index].gender is None:
+                entities.clusters[index].gender = gender
+
+
+def _clause_subjects(token: Token) -> set[int]:
+    """Subjects of the clauses an object pronoun sits in: 'X slammed Y, accusing her' (her is not X)."""
+    subjects = set()
+    verb = token.head
+    while verb is not None:
+        subjects.update(t.i for c in verb.children if c.dep_ in SUBJECT_DEPS for t in c.subtree)
+        if verb.dep_ in ("advcl", "xcomp", "conj", "prep", "pcomp") and verb.head is not verb:
+            verb = verb.head
+        else:
+            verb = None
+    return subjects
+
+
+def _subject_conjunct(token: Token) -> bool:
+    return token.dep_ == "conj" and token.head.dep_ in SUBJECT_DEPS
+
+
+def _party_tag_tokens(doc: Doc) -> set[int]:
+    tokens = set()
+    for match in PARTY_TAG.finditer(doc.text):
+        span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
+        if span is not None:
+            tokens.update(range(span.start, span.end))
+    return tokens
+
+
+def _clean_name(text: str) -> str:
+    text = re.sub(r"\s+", " ", text).strip(" ,;:\"'“”")
+    text = re.sub(r"\s*-\s*", "-", text) if re.search(r"\w\s-\s\w", text) is None else text
+    return re.sub(r"(?:'s|’s|')$", "", text).strip()
+
+
+def _key(name: str) -> str:
+    return re.sub(r"[^\w ]", "", name.lower()).strip()
+
+
+def _winner(votes: Counter) -> str:
+    if not votes:
+        return ""
+    best = max(votes.values())
+    for label in ("PERSON", "ORG", "NORP", "GPE"):
+        if votes.get(label) == best:
+            return label
+    return ""
+
+
+def _initials(name: str) -> str:
+    return "".join(w[0] for w in name.split() if w[0].isupper())
+
+
+def _bracketed_after(doc: Doc, mention: Mention, acronym: Cluster) -> bool:
+    return any(
+        m.start == mention.end + 1 and doc[mention.end].text == "(" for m in acronym.mentions
+    )
+
+
+def _ends_with(cluster: Cluster, words: list[str], suffixes: set[str]) -> bool:
+    """Does the longer name end with these words, or start with them before a corporate suffix?"""
+    longer = cluster.name.split()
+    if [w.lower() for w in longer[-len(words):]] == [w.lower() for w in words]:
+        return cluster.type == "PERSON" or len(words) > 1
+    core = [w for w in longer if w.lower() not in suffixes]
+    return [w.lower() for w in core] == [w.lower() for w in words]

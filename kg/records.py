@@ -1,0 +1,109 @@
+"""Typed records that flow one way through the pipeline.
+
+sources -> Article | SourceError
+extract -> ArticleGraph (entities and relations of one article)
+resolve -> ArticleGraph with store-wide entity ids
+store   -> WriteStats
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+#: spaCy entity labels kept as graph entities, and the node label each becomes.
+ENTITY_LABELS = {
+    "PERSON": "Person",
+    "ORG": "Organization",
+    "NORP": "Group",
+    "GPE": "Place",
+}
+
+#: Relationship types the tool writes; nothing outside this list reaches Cypher.
+PREDICATES = ("ENDORSES", "DONATED_TO", "CRITICIZED")
+
+
+@dataclass(frozen=True)
+class Article:
+    """One news article as read from a file, before any NLP."""
+
+    id: str
+    text: str
+    title: str | None = None
+    url: str | None = None
+    published: str | None = None
+    source: str | None = None
+    author: str | None = None
+    #: Where the article came from ("path" or "path:line"), for messages.
+    origin: str = ""
+
+
+@dataclass(frozen=True)
+class SourceError:
+    """An input that could not be read as an article; the batch goes on."""
+
+    path: str
+    line: int | None
+    reason: str
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class Entity:
+    """A person, organisation, group or place, merged over its mentions."""
+
+    id: str
+    name: str
+    type: str
+    aliases: tuple[str, ...] = ()
+    mentions: int = 1
+
+    @property
+    def label(self) -> str:
+        return ENTITY_LABELS[self.type]
+
+
+@dataclass(frozen=True)
+class Relation:
+    """One piece of evidence that subject PREDICATE object, from one sentence."""
+
+    subject: str
+    predicate: str
+    object: str
+    article_id: str
+    sentence: str
+    start: int
+    end: int
+    confidence: float
+    rule: str
+    amount: str | None = None
+    amount_value: float | None = None
+    currency: str | None = None
+
+    @property
+    def key(self) -> tuple[str, str, str, str, int]:
+        """Same subject, type, object, article and sentence: one edge."""
+        return (self.subject, self.predicate, self.object, self.article_id, self.start)
+
+
+@dataclass(frozen=True)
+class ArticleGraph:
+    """What one article contributes to the graph."""
+
+    article: Article
+    entities: tuple[Entity, ...] = ()
+    relations: tuple[Relation, ...] = ()
+    def entity(self, entity_id: str) -> Entity:
+        return next(e for e in self.entities if e.id == entity_id)
+
+
+@dataclass
+class WriteStats:
+    """What a store did with one batch."""
+
+    articles: int = 0
+    entities: int = 0
+    relations: int = 0
+    relations_by_type: dict[str, int] = field(default_factory=dict)

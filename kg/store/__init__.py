@@ -1,0 +1,39 @@
+"""Graph stores: one interface, a Neo4j server or the embedded default.
+
+Both stores take resolved ArticleGraphs and write them idempotently: the same
+batch written twice leaves the same nodes, relationships and properties.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Protocol
+
+import networkx as nx
+
+from kg.records import ArticleGraph, WriteStats
+
+
+class GraphStore(Protocol):
+    #: Says where the graph lives, for output ("Neo4j at bolt://...").
+    description: str
+
+    def ensure_schema(self) -> None:
+        """Create constraints and indexes; safe to call again."""
+
+    def known_articles(self, ids: Iterable[str]) -> set[str]:
+        """The subset of these article ids already written."""
+
+    def people_by_surname(self, surnames: Iterable[str]) -> dict[str, list[str]]:
+        """Person entity ids keyed by lower-cased surname, for cross-article resolution."""
+
+    def write(self, graphs: Sequence[ArticleGraph]) -> WriteStats:
+        """Write a batch of articles in one transaction: all of it or none."""
+
+    def counts(self) -> dict[str, dict[str, int]]:
+        """{"nodes": {label: n}, "relationships": {type: n}}."""
+
+    def to_networkx(self) -> nx.MultiDiGraph:
+        """The whole entity graph, for analysis, export and drawing."""
+
+    def close(self) -> None: ...
