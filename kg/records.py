@@ -95,8 +95,28 @@ class ArticleGraph:
     article: Article
     entities: tuple[Entity, ...] = ()
     relations: tuple[Relation, ...] = ()
-    def entity(self, entity_id: str) -> Entity:
-        return next(e for e in self.entities if e.id == entity_id)
+    def as_dict(self) -> dict:
+        """The `kg extract` JSON shape: relation ends by entity name."""
+        by_id = {e.id: e for e in self.entities}
+        return {
+            "id": self.article.id,
+            "title": self.article.title,
+            "entities": [
+                {"id": e.id, "name": e.name, "type": e.type, "aliases": list(e.aliases), "mentions": e.mentions}
+                for e in self.entities
+            ],
+            "relations": [
+                {
+                    "subject": by_id[r.subject].name, "subject_type": by_id[r.subject].type,
+                    "predicate": r.predicate,
+                    "object": by_id[r.object].name, "object_type": by_id[r.object].type,
+                    "amount": r.amount, "amount_value": r.amount_value, "currency": r.currency,
+                    "confidence": r.confidence, "sentence": r.sentence, "start": r.start, "end": r.end,
+                    "rule": r.rule,
+                }
+                for r in self.relations
+            ],
+        }
 
 
 @dataclass

@@ -37,3 +37,14 @@ class GraphStore(Protocol):
         """The whole entity graph, for analysis, export and drawing."""
 
     def close(self) -> None: ...
+
+
+def open_store(*, neo4j=None, data_dir=None) -> GraphStore:
+    """Neo4j when settings are given, else the embedded store in `data_dir`."""
+    if neo4j is not None:
+        from kg.store.neo4j import Neo4jStore
+
+        return Neo4jStore(neo4j.uri, user=neo4j.user, password=neo4j.password, database=neo4j.database)
+    from kg.store.embedded import EmbeddedStore
+
+    return EmbeddedStore(data_dir or "kg-data")

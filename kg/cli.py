@@ -1,0 +1,285 @@
+"""The `kg` command line: each command parses, calls one kg function, prints.
+
+Exit codes: 0 all inputs succeeded; 1 some inputs failed (the rest were
+processed); 2 usage or configuration errors (bad path, unreachable server,
+wrong password, malformed lexicon).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from kg import config
+from kg.errors import KgError
+
+app = typer.Typer(
+    help="Turn batches of news articles into a knowledge graph of who endorses, funds and attacks whom.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console()
+err = Console(stderr=True)
+
+
+class SummaryFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+class ExtractFormat(str, Enum):
+    jsonl = "jsonl"
+    json = "json"
+    table = "table"
+
+
+Paths = Annotated[list[str], typer.Argument(help="Files, directories (recursive), globs, or - for stdin.", show_default=False)]
+Model = Annotated[Optional[str], typer.Option("--model", envvar="KG_SPACY_MODEL", help="Installed spaCy pipeline to use.")]
+LexiconFile = Annotated[Optional[Path], typer.Option("--lexicon", help="JSON file of extra relation vocabulary, merged over the built-in one.")]
+MaxChars = Annotated[Optional[int], typer.Option("--max-chars", help="Longest article accepted, in characters [env KG_MAX_CHARS; default 2,000,000].")]
+BatchSize = Annotated[int, typer.Option("--batch-size", min=1, max=10_000, help="Articles parsed and written per transaction.")]
+Workers = Annotated[int, typer.Option("--workers", min=1, help="Processes running the spaCy pipeline.")]
+Neo4jUri = Annotated[Optional[str], typer.Option("--neo4j-uri", help="Write to this Neo4j server [env NEO4J_URI]; without one, the embedded store.")]
+DataDir = Annotated[Optional[str], typer.Option("--data-dir", help="Embedded store directory [env KG_DATA_DIR; default ./kg-data].")]
+
+
+def _fail(exc: KgError) -> typer.Exit:
+    err.print(f"[red]error:[/red] {exc}", highlight=False, markup=True)
+    return typer.Exit(code=2)
+
+
+def _store(neo4j_uri: str | None, data_dir: str | None):
+    from kg.store import open_store
+
+    env = config.environment()
+    return open_store(neo4j=config.neo4j_settings(uri=neo4j_uri, env=env), data_dir=config.data_dir(data_dir, env))
+
+
+def _pipeline(model: str | None, lexicon: Path | None):
+    from kg.lexicon import load_lexicon
+    from kg.nlp import load_pipeline
+
+    return load_pipeline(model), load_lexicon(lexicon)
+
+
+@app.command()
+def ingest(
+    paths: Paths,
+    neo4j_uri: Neo4jUri = None,
+    data_dir: DataDir = None,
+    model: Model = None,
+    lexicon: LexiconFile = None,
+    batch_size: BatchSize = config.DEFAULT_BATCH_SIZE,
+    workers: Workers = 1,
+    max_chars: MaxChars = None,
+    format: Annotated[SummaryFormat, typer.Option("--format", help="Summary as text or JSON.")] = SummaryFormat.text,
+) -> None:
+    """Extract entities and relations from articles and write them to the graph.
+
+    Writes to Neo4j when NEO4J_URI is set (environment, .env or --neo4j-uri),
+    otherwise to the embedded store in ./kg-data. Articles already in the
+    store are skipped without parsing, so rerunning a batch changes nothing.
+
+    Example: kg ingest examples/articles/
+    """
+    from kg.pipeline import ingest as run
+    from kg.sources import read_articles
+
+    try:
+        nlp, lex = _pipeline(model, lexicon)
+        store = _store(neo4j_uri, data_dir)
+    except KgError as exc:
+        raise _fail(exc)
+    with store, _progress(format) as progress:
+        try:
+            report = run(
+                read_articles(paths, max_chars=config.max_chars(max_chars)),
+                store=store, nlp=nlp, lexicon=lex, batch_size=batch_size, workers=workers, progress=progress,
+            )
+        except KgError as exc:
+            raise _fail(exc)
+    for failure in report.failed:
+        err.print(f"[yellow]skipped[/yellow] {failure}", highlight=False)
+    if report.store_error:
+        err.print(f"[red]error:[/red] {report.store_error}", highlight=False)
+        err.print(f"{len(report.not_written)} article(s) not written; rerun the same command to complete them.")
+    if format is SummaryFormat.json:
+        out.print_json(json.dumps(report.as_dict()))
+    else:
+        _print_summary(report)
+    if report.store_error:
+        raise typer.Exit(code=2 if report.articles_written == 0 and not report.not_written else 1)
+    raise typer.Exit(code=0 if report.ok else 1)
+
+
+def _print_summary(report) -> None:
+    out.print(f"Written to {report.store}", highlight=False)
+    table = Table(show_header=False)
+    table.add_row("articles read", str(report.articles_read))
+    table.add_row("articles written", str(report.articles_written))
+    table.add_row("skipped (already ingested)", str(report.skipped_known))
+    table.add_row("inputs failed", str(len(report.failed)))
+    table.add_row("entities", str(len(report.entities)))
+    for predicate in ("ENDORSES", "DONATED_TO", "CRITICIZED"):
+        table.add_row(predicate, str(report.relations.get(predicate, 0)))
+    out.print(table)
+
+
+class _progress:
+    """A progress bar on a terminal, plain lines otherwise, nothing for JSON output."""
+
+    def __init__(self, format: SummaryFormat):
+        self.format = format
+        self.bar = None
+
+    def __enter__(self):
+        if self.format is SummaryFormat.json:
+            return None
+        if err.is_terminal:
+            from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+            self.bar = Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err, transient=True)
+            self.bar.start()
+            self.task = self.bar.add_task("reading articles")
+        return self.update
+
+    def update(self, report) -> None:
+        rate = sum(report.relations.values())
+        line = (f"{report.articles_read} articles read, {report.articles_written} written, "
+                f"{report.skipped_known} skipped, {rate} relations, {len(report.failed)} failed")
+        if self.bar is not None:
+            self.bar.update(self.task, description=line)
+        else:
+            err.print(line, highlight=False)
+
+    def __exit__(self, *exc):
+        if self.bar is not None:
+            self.bar.stop()
+
+
+@app.command()
+def extract(
+    paths: Paths,
+    model: Model = None,
+    lexicon: LexiconFile = None,
+    format: Annotated[ExtractFormat, typer.Option("--format", help="jsonl: one object per article; json: one array; table: one row per relation.")] = ExtractFormat.jsonl,
+    max_chars: MaxChars = None,
+    workers: Workers = 1,
+) -> None:
+    """Extract entities and relations and print them; nothing is stored.
+
+    Example: kg extract examples/articles/ --format table
+    """
+    from kg.pipeline import extract_graphs
+    from kg.records import SourceError
+    from kg.sources import read_articles
+
+    try:
+        nlp, lex = _pipeline(model, lexicon)
+    except KgError as exc:
+        raise _fail(exc)
+    failures: list[SourceError] = []
+
+    def articles():
+        for record in read_articles(paths, max_chars=config.max_chars(max_chars)):
+            if isinstance(record, SourceError):
+                failures.append(record)
+                err.print(f"[yellow]skipped[/yellow] {record}", highlight=False)
+            else:
+                yield record
+
+    graphs = (g.as_dict() for g in extract_graphs(articles(), nlp=nlp, lexicon=lex, workers=workers))
+    if format is ExtractFormat.jsonl:
+        for graph in graphs:
+            sys.stdout.write(json.dumps(graph, ensure_ascii=False) + "\n")
+    elif format is ExtractFormat.json:
+        sys.stdout.write(json.dumps(list(graphs), ensure_ascii=False, indent=2) + "\n")
+    else:
+        table = Table("article", "subject", "predicate", "object", "amount", "sentence")
+        for graph in graphs:
+            for r in graph["relations"]:
+                table.add_row(graph["id"], r["subject"], r["predicate"], r["object"], r["amount"] or "", r["sentence"])
+        out.print(table)
+    raise typer.Exit(code=1 if failures else 0)
+
+
+@app.command(name="eval")
+def evaluate(
+    gold: Annotated[Path, typer.Argument(help="Gold JSONL: one {id, text, relations} object per line.", exists=True, dir_okay=False)],
+    errors: Annotated[bool, typer.Option("--errors", help="List every false positive, false negative and wrong amount.")] = False,
+    model: Model = None,
+    lexicon: LexiconFile = None,
+    format: Annotated[SummaryFormat, typer.Option("--format", help="Scores as a table or JSON.")] = SummaryFormat.text,
+) -> None:
+    """Score the extractor against a gold file: precision, recall and F1 per predicate.
+
+    Example: kg eval gold.jsonl --errors
+    """
+    from kg.pipeline import evaluate_gold
+
+    try:
+        nlp, lex = _pipeline(model, lexicon)
+        report = evaluate_gold(gold, nlp=nlp, lexicon=lex)
+    except KgError as exc:
+        raise _fail(exc)
+    if format is SummaryFormat.json:
+        data = report.as_dict()
+        if not errors:
+            data.pop("errors")
+        out.print_json(json.dumps(data))
+        return
+    table = Table("predicate", "precision", "recall", "F1", "tp", "fp", "fn", title=f"{gold}")
+    rows = [*report.by_predicate.items(), ("overall", report.overall)]
+    for name, s in rows:
+        table.add_row(name, f"{s.precision:.3f}", f"{s.recall:.3f}", f"{s.f1:.3f}", str(s.true_positives), str(s.false_positives), str(s.false_negatives))
+    out.print(table)
+    out.print(f"amount accuracy {report.amount_accuracy:.3f} ({report.amounts_correct}/{report.amounts_checked})")
+    if errors:
+        for e in report.errors:
+            extra = f" (expected {e['expected']})" if "expected" in e else ""
+            out.print(f"{e['id']}  {e['kind']}: {e['relation']}{extra}\n    {e['text']}", highlight=False)
+
+
+@app.command()
+def init(neo4j_uri: Neo4jUri = None, data_dir: DataDir = None) -> None:
+    """Create the constraints and indexes of the graph model (also done before the first write)."""
+    try:
+        with _store(neo4j_uri, data_dir) as store:
+            store.ensure_schema()
+            out.print(f"schema ready in {store.description}")
+    except KgError as exc:
+        raise _fail(exc)
+
+
+@app.command()
+def stats(
+    neo4j_uri: Neo4jUri = None,
+    data_dir: DataDir = None,
+    format: Annotated[SummaryFormat, typer.Option("--format")] = SummaryFormat.text,
+) -> None:
+    """Count the nodes by label and relationships by type in the store."""
+    try:
+        with _store(neo4j_uri, data_dir) as store:
+            counts, description = store.counts(), store.description
+    except KgError as exc:
+        raise _fail(exc)
+    if format is SummaryFormat.json:
+        out.print_json(json.dumps({"store": description, **counts}))
+        return
+    table = Table("kind", "name", "count", title=description, title_justify="left")
+    for kind, values in counts.items():
+        for name, n in values.items():
+            table.add_row(kind, name, str(n))
+    out.print(table)
+
+
+if __name__ == "__main__":
+    app()
