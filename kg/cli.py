@@ -204,6 +204,8 @@ def extract(
         sys.stdout.write(json.dumps(list(graphs), ensure_ascii=False, indent=2) + "\n")
     else:
         table = Table("article", "subject", "predicate", "object", "amount", "sentence")
+        table.columns[-1].overflow = "ellipsis"
+        table.columns[-1].no_wrap = True
         for graph in graphs:
             for r in graph["relations"]:
                 table.add_row(graph["id"], r["subject"], r["predicate"], r["object"], r["amount"] or "", r["sentence"])
@@ -280,6 +282,9 @@ def stats(
             table.add_row(kind, name, str(n))
     out.print(table)
 
+
+# Commands that read the graph (query, browse, viz, analyze, export, push).
+from kg import cli_graph  # noqa: E402,F401  (registers its commands on `app`)
 
 if __name__ == "__main__":
     app()
