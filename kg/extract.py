@@ -4,7 +4,9 @@ Triggers (verbs and nouns) come from the lexicon; for each trigger the
 extractor finds who acts and who receives, following conjunctions, relative
 clauses, appositions, passives, light verbs ("threw its support behind") and
 converse verbs ("received $5,000 from"); it drops relations that the sentence
-negates, hedges, plans, conditions or asks about.
+negates, hedges, plans, conditions or asks about. The small English model
+often attaches names to the wrong head, so where the parse yields no
+argument the surface order is read instead ("a donation from X to Y").
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from spacy.tokens import Doc, Span, Token
 
@@ -36,6 +39,9 @@ ARGUMENT_TYPES = {
     "DONATED_TO": ({"PERSON", "ORG", "NORP"}, {"PERSON", "ORG"}),
     "CRITICIZED": ({"PERSON", "ORG", "NORP", "GPE"}, {"PERSON", "ORG", "NORP", "GPE"}),
 }
+#: Parts of speech a noun phrase is made of, when read off the surface.
+PHRASE_POS = {"DET", "ADJ", "NOUN", "PROPN", "NUM", "SYM"}
+QUOTE_MARKS = {'"', "“", "”", "``", "''"}
 
 
 @dataclass(frozen=True)
@@ -45,6 +51,14 @@ class Money:
     currency: str | None
     start: int
     end: int
+
+
+class Arg(NamedTuple):
+    """An entity filling a role, where in the doc it was found, and whether a pronoun led to it."""
+
+    cluster: Cluster
+    pronoun: bool
+    at: int
 
 
 @dataclass
@@ -88,6 +102,139 @@ def find_money(doc: Doc) -> list[Money]:
     return found
 
 
+def quoted_tokens(doc: Doc) -> set[int]:
+    """Indices of tokens inside quotation marks; an unclosed quote ends with its paragraph."""
+    inside, quoted = False, set()
+    for token in doc:
+        if token.text in QUOTE_MARKS:
+            inside = token.text not in ("”", "''") and not inside
+        elif "\n" in token.text:
+            inside = False
+        elif inside:
+            quoted.add(token.i)
+    return quoted
+
+
+class SurfaceReader:
+    """Noun phrases read off the token order, where the parse attached them wrongly.
+
+    A phrase is a run of determiners, adjectives, nouns, names and numbers.
+    It stands for the name it ends with ("state Sen. Vikram Iyer"), for the
+    owner of the campaign noun it ends with ("his re-election effort"), or
+    for an owner whose noun is elided ("and $250 to Brennan's").
+    """
+
+    WINDOW = 12
+
+    def __init__(self, doc: Doc, entities: DocEntities, campaign_nouns: set[str]):
+        self.doc, self.entities, self.campaign_nouns = doc, entities, campaign_nouns
+
+    def frame(self, start: int, preps: Iterable[str]) -> dict[str, list[Arg]]:
+        """Arguments after a trigger by preposition ("" for the phrase right after it).
+
+        Adjunct phrases that name nobody ("in March", "last year") are stepped over.
+        """
+        preps, doc = set(preps), self.doc
+        i = start
+        while i < len(doc) and doc[i].pos_ in ("ADV", "PART") and doc[i].lower_ not in preps:
+            i += 1
+        args, i = self.phrase(i)
+        found = {"": args} if args else {}
+        for _ in range(4):
+            if i >= len(doc):
+                break
+            token = doc[i]
+            if token.lower_ in preps:
+                args, end = self.phrase(i + 1)
+                found.setdefault(token.lower_, []).extend(args)
+            elif token.pos_ in ("ADP", "ADV"):
+                args, end = self.phrase(i + 1)
+                if args:
+                    break
+            else:
+                break
+            i = max(end, i + 1)
+        return found
+
+    def phrase(self, start: int) -> tuple[list[Arg], int]:
+        """The entities of the phrase at `start` with its coordinated and appositive phrases."""
+        doc = self.doc
+        args, end = self._item(start)
+        while args and end < len(doc):
+            at = end + 1 if doc[end].lower_ in ("and", "or") else end + 2 if (
+                doc[end].text == "," and end + 1 < len(doc) and doc[end + 1].lower_ in ("and", "or")) else None
+            if at is None and doc[end].text == ",":
+                more, after = self._item(end + 1)
+                if not more or after >= len(doc) or doc[after].lower_ not in (",", "and", "or"):
+                    break
+            elif at is not None:
+                more, after = self._item(at)
+                if not more:
+                    break
+            else:
+                break
+            args, end = args + more, after
+        return args, end
+
+    def _item(self, start: int) -> tuple[list[Arg], int]:
+        """One phrase, or the name in apposition to it ("his rival, Comptroller Yara Saleh,")."""
+        args, end = self._one(start)
+        doc = self.doc
+        if not args and end > start and end < len(doc) and doc[end].text == ",":
+            named, after = self._one(end + 1)
+            if named and (after >= len(doc) or doc[after].is_punct or doc[after].pos_ == "ADP"):
+                return named, after
+        return args, end
+
+    def _one(self, start: int) -> tuple[list[Arg], int]:
+        end = self._end(start)
+        if end == start:
+            return [], start
+        last = self.doc[end - 1]
+        if last.tag_ == "POS" and end - start > 1:
+            return self._named(end - 2), end
+        named = self._named(end - 1)
+        if named:
+            return named, end
+        if last.lemma_.lower() in self.campaign_nouns:
+            owners = [arg for i in range(start, end - 1) for arg in self._owner(i)]
+            if owners:
+                return owners[-1:], end
+            if end < len(self.doc) and self.doc[end].lower_ in ("of", "for"):
+                return self.phrase(end + 1)
+        return [], end
+
+    def _end(self, start: int) -> int:
+        doc, i, seen_noun = self.doc, start, False
+        while i < len(doc) and i - start < self.WINDOW:
+            token = doc[i]
+            named = self.entities.at(token) is not None and token.pos_ != "PRON"
+            if seen_noun and not named and token.pos_ in ("ADJ", "NUM", "SYM", "DET"):
+                break  # "Julia Brandt surprised ...", "Reyes $5,000": a new phrase starts
+            if named or token.pos_ in PHRASE_POS or token.tag_ in ("PRP$", "POS", "HYPH") or token.lower_ == "each":
+                seen_noun = seen_noun or named or token.pos_ in ("NOUN", "PROPN")
+                i += 1
+            else:
+                break
+        return i
+
+    def _named(self, i: int) -> list[Arg]:
+        token = self.doc[i]
+        cluster = self.entities.at(token)
+        return [Arg(cluster, False, i)] if cluster is not None and token.pos_ != "PRON" else []
+
+    def _owner(self, i: int) -> list[Arg]:
+        token = self.doc[i]
+        cluster = self.entities.at(token)
+        if cluster is None:
+            return []
+        if token.tag_ == "PRP$":
+            return [Arg(cluster, True, i)]
+        if i + 1 < len(self.doc) and self.doc[i + 1].tag_ == "POS":
+            return [Arg(cluster, False, i)]
+        return []
+
+
 class RelationExtractor:
     """Doc + its entities -> relation candidates; one object serves many docs."""
 
@@ -95,6 +242,7 @@ class RelationExtractor:
         self.verbs = lexicon.verbs
         self.nouns = lexicon.nouns
         rel = lexicon.relations
+        self.agent_nouns = {k: v for k, v in rel["agent_nouns"].items() if not k.startswith("_")}
         self.converse_verbs = set(rel["converse_verbs"]["lemmas"])
         self.giver_preps = set(rel["converse_verbs"]["giver_preps"])
         self.reciprocal_verbs = set(rel["reciprocal"]["verbs"])
@@ -105,6 +253,10 @@ class RelationExtractor:
         self.conditions = set(polarity["conditions"])
         self.governors = set(polarity["governors"])
         self.polarity_adverbs = set(polarity["adverbs"])
+        quotes = rel["quotes"]
+        self.speech_verbs = set(quotes["speech_verbs"])
+        self.labelling_verbs = set(quotes["labelling_verbs"])
+        self.attack_cues = re.compile(r"\b(?:" + "|".join(map(re.escape, quotes["attack_cues"])) + r")\b", re.IGNORECASE)
         self.campaign_nouns = set(rel["recipients"]["campaign_nouns"])
         self.not_recipients = set(rel["recipients"]["not_recipients"])
         self.any_organisation = set(rel["definite_descriptions"]["any_organisation"])
@@ -112,19 +264,28 @@ class RelationExtractor:
 
     def __call__(self, doc: Doc, entities: DocEntities) -> list[Candidate]:
         self.doc, self.entities, self.money = doc, entities, find_money(doc)
+        self.surface = SurfaceReader(doc, entities, self.campaign_nouns)
+        self.quoted = quoted_tokens(doc)
         candidates = []
         for token in doc:
-            if token.pos_ in ("VERB", "AUX") and token.lemma_.lower() in self.verbs:
-                candidates += self._verb(token, self.verbs[token.lemma_.lower()])
-            elif token.pos_ in ("NOUN", "PROPN") and token.lemma_.lower() in self.nouns:
-                candidates += self._noun(token, self.nouns[token.lemma_.lower()])
-            if token.lemma_.lower() in self.reciprocal_verbs:
+            lemma = token.lemma_.lower()
+            if token.pos_ in ("VERB", "AUX") and lemma in self.verbs:
+                candidates += self._verb(token, self.verbs[lemma])
+            elif token.pos_ in ("NOUN", "PROPN") and lemma in self.nouns:
+                candidates += self._noun(token, self.nouns[lemma])
+            elif token.pos_ == "NOUN" and lemma in self.agent_nouns:
+                candidates += self._agent_noun(token, self.agent_nouns[lemma])
+            if lemma in self.reciprocal_verbs:
                 candidates += self._reciprocal(token)
+            if token.pos_ == "VERB" and lemma in self.speech_verbs:
+                candidates += self._quoted_attack(token)
+            if token.pos_ == "VERB" and lemma in self.labelling_verbs:
+                candidates += self._labelled_attack(token)
         return candidates
 
     # -- triggers ---------------------------------------------------------
     def _verb(self, verb: Token, entry: dict) -> list[Candidate]:
-        particles = {c.lower_ for c in verb.children if c.dep_ == "prt"}
+        particles = self._particles(verb, entry.get("particle"))
         wanted = entry.get("particle")
         if (wanted and wanted not in particles) or (particles - {wanted}):
             return []  # "blasted off", "backed down", "gave up": another sense
@@ -135,32 +296,35 @@ class RelationExtractor:
             verb.dep_ == "acl" and verb.tag_ == "VBN"
         )
         money = self._money_for(verb)
-        if entry.get("requires_money") and money is None:
+        if entry.get("requires_money") and not money:
             return []
+        after = max([verb.i, *(c.i for c in verb.children if c.lower_ in particles)]) + 1
         if entry.get("converse"):
-            givers = self._prep_args(verb, entry.get("subject_preps", ["from"]))
-            receivers = self._subjects(verb)
-            return self._pairs(givers, predicate, receivers, verb, "verb-converse", money)
-        objects = []
+            preps = entry.get("subject_preps", ["from"])
+            givers = self._prep_args(verb, preps) or self._surface(after, preps)
+            return self._pairs(givers, predicate, self._subjects(verb), verb, "verb-converse", money)
         if passive:
-            subjects = self._prep_args(verb, ["by"], deps=("agent", "prep"))
+            subjects = self._prep_args(verb, ["by"], deps=("agent", "prep")) or self._surface(after, ["by"])
             objects = self._args_of_deps(verb, ("nsubjpass",)) or (
                 self._resolve(verb.head) if verb.dep_ == "acl" else []
             )
-            rule = "verb-passive"
-        else:
-            subjects = self._subjects(verb)
-            if entry.get("direct_object", True):
-                objects += self._args_of_deps(verb, ("dobj",))
-            if entry.get("dative"):
-                objects += self._args_of_deps(verb, ("dative", "iobj"), skip_preps=True)
-            objects += self._prep_args(verb, entry.get("object_preps", []))
-            if verb.dep_ == "relcl" and not objects and any(
-                c.dep_ == "dobj" and c.lower_ in RELATIVE_PRONOUNS for c in verb.children
-            ):
-                objects = self._resolve(verb.head)
-            rule = "verb"
-        return self._pairs(subjects, predicate, objects, verb, rule, money)
+            return self._pairs(subjects, predicate, objects, verb, "verb-passive", money)
+        objects = []
+        if entry.get("direct_object", True):
+            objects += self._args_of_deps(verb, ("dobj",))
+        if entry.get("dative"):
+            objects += self._args_of_deps(verb, ("dative", "iobj"), skip_preps=True)
+            objects += self._first_of_two_objects(verb, money)
+        preps = entry.get("object_preps", [])
+        objects += self._prep_args(verb, preps)
+        if verb.dep_ == "relcl" and not objects and any(
+            c.dep_ == "dobj" and c.lower_ in RELATIVE_PRONOUNS for c in verb.children
+        ):
+            objects = self._resolve(verb.head)
+        if not objects:
+            frame = self.surface.frame(after, preps)
+            objects = [a for key, args in frame.items() if key in preps or (key == "" and entry.get("direct_object", True)) for a in args]
+        return self._pairs(self._subjects(verb), predicate, objects, verb, "verb", money)
 
     def _noun(self, noun: Token, entry: dict) -> list[Candidate]:
         if any(c.dep_ in ("compound", "amod", "nmod") and c.lower_ in entry.get("reject_modifiers", []) for c in noun.children):
@@ -169,26 +333,54 @@ class RelationExtractor:
         light_verbs = entry.get("light_verbs")
         if light_verbs and (governor is None or governor.lemma_.lower() not in light_verbs):
             return []
-        if not self._asserted(noun):
+        if not self._asserted(noun) or (governor is not None and not self._asserted(governor)):
             return []
         predicate = entry["predicate"]
         money = self._money_for(noun)
-        converse = governor is not None and noun.dep_ == "dobj" and governor.lemma_.lower() in self.converse_verbs
-        if converse:
+        object_preps, subject_preps = entry.get("object_preps", []), entry.get("subject_preps", [])
+        converse = (governor is not None and noun.dep_ != "pobj" and not light_verbs
+                    and governor.lemma_.lower() in self.converse_verbs)
+        if converse:  # "Y won the endorsement of X"
             givers = self._prep_args(noun, sorted(self.giver_preps)) + self._prep_args(governor, ["from"])
-            receivers = self._subjects(governor)
-            receivers += self._prep_args(noun, entry.get("object_preps", []))
+            receivers = self._subjects(governor) + self._prep_args(noun, object_preps)
             return self._pairs(givers, predicate, receivers, noun, "noun-converse", money)
-        subjects = self._args_of_deps(noun, ("poss",)) or self._prep_args(noun, entry.get("subject_preps", []))
-        objects = self._prep_args(noun, entry.get("object_preps", []))
+        frame = self.surface.frame(noun.i + 1, [*object_preps, *subject_preps])
+        subjects = (
+            self._args_of_deps(noun, ("poss",)) or self._prep_args(noun, subject_preps)
+            or [a for p in subject_preps for a in frame.get(p, [])]
+        )
+        objects = self._prep_args(noun, object_preps) or [a for p in object_preps for a in frame.get(p, [])]
         rule = "noun"
         if governor is not None:
             if not subjects:
                 subjects = self._subjects(governor)
                 rule = "noun-light-verb"
-            if not objects and noun.dep_ == "dobj":
-                objects = self._prep_args(governor, entry.get("object_preps", []))
+            if not objects:
+                objects = self._prep_args(governor, object_preps) or self._surface(governor.i + 1, object_preps)
+        if subjects and not objects and predicate == "ENDORSES":
+            objects = self._quoted_names(noun.sent, exclude={a.cluster.name for a in subjects})
+            rule = "noun-quote"
         return self._pairs(subjects, predicate, objects, noun, rule, money)
+
+    def _agent_noun(self, noun: Token, entry: dict) -> list[Candidate]:
+        """'X, a longtime donor to Y', 'X is a critic of Y', 'the largest contributors to Y were X and Z'."""
+        if not self._asserted(noun):
+            return []
+        objects = self._args_of_deps(noun, ("poss",)) or self._prep_args(noun, entry["object_preps"])
+        if not objects:
+            return []
+        agents = []
+        if noun.dep_ == "appos":
+            agents = self._resolve(noun.head)
+        else:
+            copula = noun.head if noun.dep_ in ("attr", "nsubj") else noun.head.head if noun.dep_ == "pobj" else None
+            if copula is not None and copula.lemma_ in ("be", "become", "remain"):
+                agents = self._args_of_deps(copula, ("nsubj", "attr"))
+        candidates = []
+        for agent in agents:
+            money = self._money_for(self.doc[agent.at], own_clauses=True)
+            candidates += self._pairs([agent], entry["predicate"], objects, noun, "agent-noun", money)
+        return candidates
 
     def _reciprocal(self, verb: Token) -> list[Candidate]:
         candidates = []
@@ -202,8 +394,45 @@ class RelationExtractor:
                     candidates += self._pairs([a], predicate, [b], verb, "reciprocal", None)
         return candidates
 
+    def _quoted_attack(self, verb: Token) -> list[Candidate]:
+        """'"..., a disaster," X said of Y': a quote that attacks its one named target."""
+        quote = [t for t in verb.sent if t.i in self.quoted]
+        if not quote or not self.attack_cues.search(" ".join(t.text for t in quote)) or not self._asserted(verb):
+            return []
+        speakers = self._subjects(verb)
+        targets = self._prep_args(verb, ["of", "about"]) or self._quoted_names(
+            verb.sent, exclude={a.cluster.name for a in speakers})
+        return self._pairs(speakers, "CRITICIZED", targets, verb, "quote-attack", None)
+
+    def _labelled_attack(self, verb: Token) -> list[Candidate]:
+        """'X called Y "a liar"', 'X branded Y corrupt': the label attacks Y."""
+        label = [t for c in verb.children if c.dep_ in ("oprd", "xcomp", "ccomp", "acomp") or (c.dep_ == "prep" and c.lower_ == "as")
+                 for t in c.subtree]
+        if not label or not self.attack_cues.search(" ".join(t.text for t in label)) or not self._asserted(verb):
+            return []
+        targets = self._args_of_deps(verb, ("dobj",)) or [
+            a for c in verb.children if c.dep_ in ("ccomp", "xcomp") for a in self._args_of_deps(c, ("nsubj",))]
+        speakers = self._subjects(verb)
+        return self._pairs(speakers, "CRITICIZED", targets, verb, "labelled-attack", None)
+
     # -- arguments --------------------------------------------------------
-    def _subjects(self, verb: Token) -> list[tuple[Cluster, bool]]:
+    def _particles(self, verb: Token, wanted: str | None) -> set[str]:
+        """Particles of a phrasal verb; the parse often calls the one right after the verb a preposition."""
+        found = {c.lower_ for c in verb.children if c.dep_ == "prt"}
+        following = verb.nbor(1) if verb.i + 1 < len(verb.doc) else None
+        if wanted and following is not None and following.lower_ == wanted and following.head.i == verb.i:
+            found.add(wanted)
+        return found
+
+    def _first_of_two_objects(self, verb: Token, money: list[Money]) -> list[Arg]:
+        """'gave the campaign of X $7,500': the parse makes both objects dobj; the one without money receives."""
+        objects = [c for c in verb.children if c.dep_ == "dobj"]
+        money_tokens = {i for m in money for i in range(m.start, m.end)}
+        if len(objects) < 2 or not any(t.i in money_tokens for t in objects[-1].subtree):
+            return []
+        return [a for c in objects[:-1] if not any(t.i in money_tokens for t in c.subtree) for a in self._resolve(c)]
+
+    def _subjects(self, verb: Token) -> list[Arg]:
         """Who does it: the verb's subject, else the subject it shares or inherits."""
         seen = set()
         while verb is not None and verb.i not in seen:
@@ -211,7 +440,7 @@ class RelationExtractor:
             found = self._args_of_deps(verb, ("nsubj",))
             if found or any(c.dep_ in SUBJECTS for c in verb.children):
                 return found
-            if verb.dep_ in ("conj", "xcomp", "advcl", "pcomp", "dobj", "pobj", "prep") and verb.head is not verb:
+            if verb.dep_ in ("conj", "xcomp", "advcl", "pcomp", "dobj", "pobj", "prep") and verb.head.i != verb.i:
                 verb = verb.head
             elif verb.dep_ == "acl" and verb.tag_ == "VBG":
                 return self._resolve(verb.head)  # "X, saying ...", "the group backing Y"
@@ -219,7 +448,7 @@ class RelationExtractor:
                 return []
         return []
 
-    def _args_of_deps(self, head: Token, deps: tuple[str, ...], skip_preps: bool = False) -> list[tuple[Cluster, bool]]:
+    def _args_of_deps(self, head: Token, deps: tuple[str, ...], skip_preps: bool = False) -> list[Arg]:
         found = []
         for child in head.children:
             if child.dep_ in deps:
@@ -230,30 +459,36 @@ class RelationExtractor:
                     found += self._resolve(token)
         return found
 
-    def _prep_args(self, head: Token, preps: Iterable[str], deps: tuple[str, ...] = ("prep", "dative", "agent")) -> list[tuple[Cluster, bool]]:
+    def _prep_args(self, head: Token, preps: Iterable[str], deps: tuple[str, ...] = ("prep", "dative", "agent")) -> list[Arg]:
+        """Objects of the head's prepositions, also of coordinated ones ("by X and by Y")."""
         preps = set(preps)
         found = []
         for child in head.children:
             if child.dep_ in deps and child.lower_ in preps:
-                for pobj in child.children:
-                    if pobj.dep_ in ("pobj", "pcomp"):
-                        for token in [pobj, *pobj.conjuncts]:
-                            found += self._resolve(token)
+                for prep in [child, *(c for c in child.conjuncts if c.pos_ == "ADP")]:
+                    for pobj in prep.children:
+                        if pobj.dep_ in ("pobj", "pcomp"):
+                            for token in [pobj, *pobj.conjuncts]:
+                                found += self._resolve(token)
         return found
 
-    def _resolve(self, token: Token, depth: int = 0) -> list[tuple[Cluster, bool]]:
-        """The entities a token stands for, with whether a pronoun was followed."""
+    def _surface(self, start: int, preps: Iterable[str]) -> list[Arg]:
+        frame = self.surface.frame(start, preps)
+        return [a for p in preps for a in frame.get(p, [])]
+
+    def _resolve(self, token: Token, depth: int = 0) -> list[Arg]:
+        """The entities a token stands for."""
         if depth > 4:
             return []
         cluster = self.entities.at(token)
         if cluster is not None:
-            return [(cluster, token.pos_ == "PRON")]
+            return [Arg(cluster, token.pos_ == "PRON", token.i)]
         lower, lemma = token.lower_, token.lemma_.lower()
         if lower in RELATIVE_PRONOUNS and token.head.dep_ == "relcl":
             return self._resolve(token.head.head, depth + 1)
         for child in token.children:
             if child.dep_ == "appos":
-                found = self._resolve(child, depth + 1)
+                found = [a for t in [child, *child.conjuncts] for a in self._resolve(t, depth + 1)]
                 if found:
                     return found
         if lemma in self.campaign_nouns:
@@ -271,7 +506,7 @@ class RelationExtractor:
             return self._definite(token, lemma)
         return []
 
-    def _definite(self, token: Token, lemma: str) -> list[tuple[Cluster, bool]]:
+    def _definite(self, token: Token, lemma: str) -> list[Arg]:
         """'the company', 'the union': the last organisation named before it."""
         best = None
         for cluster in self.entities.clusters:
@@ -282,28 +517,42 @@ class RelationExtractor:
             before = [m.start for m in cluster.mentions if m.start < token.i]
             if before and (best is None or max(before) > best[0]):
                 best = (max(before), cluster)
-        return [(best[1], True)] if best else []
+        return [Arg(best[1], True, token.i)] if best else []
+
+    def _quoted_names(self, sentence: Span, exclude: set[str]) -> list[Arg]:
+        """The one entity a quote in the sentence names (none when it names several)."""
+        found = {}
+        for token in sentence:
+            cluster = self.entities.at(token)
+            if token.i in self.quoted and cluster is not None and token.pos_ != "PRON" and cluster.name not in exclude:
+                found.setdefault(cluster.name, Arg(cluster, False, token.i))
+        return list(found.values()) if len(found) == 1 else []
 
     def _governing_verb(self, noun: Token) -> Token | None:
+        """The verb a trigger noun is the object of; read leftwards when the parse lost it."""
         if noun.dep_ in ("dobj", "nsubjpass") and noun.head.pos_ in ("VERB", "AUX"):
             return noun.head
         if noun.dep_ == "pobj" and noun.head.dep_ == "prep" and noun.head.head.pos_ in ("VERB", "AUX"):
             return noun.head.head
+        i = noun.i - 1
+        while i >= max(0, noun.i - 6) and self.doc[i].pos_ in PHRASE_POS and self.doc[i].tag_ != "POS":
+            i -= 1
+        if i >= 0 and i < noun.i - 1 and self.doc[i].pos_ == "VERB" and self.doc[i].sent == noun.sent:
+            return self.doc[i]
         return None
 
-    def _money_for(self, trigger: Token) -> Money | None:
+    def _money_for(self, trigger: Token, own_clauses: bool = False) -> list[Money]:
         """The money a trigger's own phrase states, not a neighbouring clause's."""
+        skipped = {"conj", "cc", "nsubj", "nsubjpass"} if own_clauses else {
+            "conj", "relcl", "ccomp", "advcl", "parataxis", "cc", "nsubj", "nsubjpass"}
         own = {trigger.i}
         for child in trigger.children:
-            if child.dep_ in ("conj", "relcl", "ccomp", "advcl", "parataxis", "cc", "nsubj", "nsubjpass"):
-                continue
-            own.update(t.i for t in child.subtree)
+            # A verb's "conj" amount is an elided second act: "$500 to A and another $250 to B".
+            if child.dep_ not in skipped or child.dep_ == "conj" and child.pos_ not in ("VERB", "AUX"):
+                own.update(t.i for t in child.subtree)
         if trigger.dep_ in ("dobj",) and trigger.head.pos_ == "VERB":
             own.update(t.i for c in trigger.head.children if c.dep_ in ("dobj", "npadvmod") for t in c.subtree)
-        for money in self.money:
-            if any(i in own for i in range(money.start, money.end)):
-                return money
-        return None
+        return [m for m in self.money if any(i in own for i in range(m.start, m.end))]
 
     # -- polarity ---------------------------------------------------------
     def _asserted(self, trigger: Token) -> bool:
@@ -317,7 +566,7 @@ class RelationExtractor:
                 return False
             if node is not trigger and node.lemma_.lower() in self.governors:
                 return False
-            if node.dep_ in ("ROOT", "relcl", "advcl", "parataxis") or node.head is node:
+            if node.dep_ in ("ROOT", "relcl", "advcl", "parataxis") or node.head.i == node.i:
                 return True
             if node.dep_ in ("nsubj", "nsubjpass", "csubj"):
                 return node.head.lemma_.lower() not in self.governors
@@ -339,24 +588,29 @@ class RelationExtractor:
         return False
 
     # -- output -----------------------------------------------------------
-    def _pairs(self, subjects, predicate, objects, trigger: Token, rule: str, money: Money | None) -> list[Candidate]:
+    def _pairs(self, subjects: list[Arg], predicate: str, objects: list[Arg], trigger: Token, rule: str,
+               money: list[Money]) -> list[Candidate]:
         subject_types, object_types = ARGUMENT_TYPES[predicate]
         candidates = []
-        for subject, via_pronoun_s in subjects:
-            for obj, via_pronoun_o in objects:
-                if subject is obj or subject.type not in subject_types or obj.type not in object_types:
+        for subject in subjects:
+            for obj in objects:
+                if subject.cluster is obj.cluster or subject.cluster.type not in subject_types or obj.cluster.type not in object_types:
                     continue
-                if predicate == "DONATED_TO" and set(obj.name.lower().split()) & self.not_recipients:
+                if predicate == "DONATED_TO" and set(obj.cluster.name.lower().split()) & self.not_recipients:
                     continue
                 confidence = self.confidence[rule]
-                if via_pronoun_s or via_pronoun_o:
+                if subject.pronoun or obj.pronoun:
                     confidence -= self.confidence["pronoun-penalty"]
-                lemma = trigger.lemma_.lower()
-                candidates.append(
-                    Candidate(subject, predicate, obj, trigger.sent, f"{rule}:{lemma}", round(confidence, 2),
-                              money if predicate == "DONATED_TO" else None)
-                )
+                candidates.append(Candidate(
+                    subject.cluster, predicate, obj.cluster, trigger.sent, f"{rule}:{trigger.lemma_.lower()}",
+                    round(confidence, 2), _nearest(money, obj.at) if predicate == "DONATED_TO" else None,
+                ))
         return candidates
+
+
+def _nearest(money: list[Money], at: int) -> Money | None:
+    """Of the amounts a trigger states, the one written nearest the recipient ("$500 to A and $250 to B")."""
+    return min(money, key=lambda m: m.start - at if m.start > at else at - m.end, default=None)
 
 
 class ArticleExtractor:

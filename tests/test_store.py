@@ -94,8 +94,16 @@ def article(article_id: str, **fields) -> Article:
     return Article(id=article_id, text=f"Text of {article_id}.", **defaults)
 
 
-def entity(entity_id: str, name: str, entity_type: str = "PERSON", aliases=(), mentions=1) -> Entity:
-    return Entity(id=entity_id, name=name, type=entity_type, aliases=tuple(aliases), mentions=mentions)
+def entity(
+    entity_id: str, name: str, entity_type: str = "PERSON", aliases=(), mentions=1
+) -> Entity:
+    return Entity(
+        id=entity_id,
+        name=name,
+        type=entity_type,
+        aliases=tuple(aliases),
+        mentions=mentions,
+    )
 
 
 def relation(subject, predicate, obj, article_id, start=0, **fields) -> Relation:
@@ -107,7 +115,12 @@ def relation(subject, predicate, obj, article_id, start=0, **fields) -> Relation
     }
     values.update(fields)
     return Relation(
-        subject=subject, predicate=predicate, object=obj, article_id=article_id, start=start, **values
+        subject=subject,
+        predicate=predicate,
+        object=obj,
+        article_id=article_id,
+        start=start,
+        **values,
     )
 
 
@@ -122,7 +135,14 @@ def graph_a1() -> ArticleGraph:
             entity(ELLERY, "Port Ellery", "GPE"),
         ),
         relations=(
-            relation(VENN, "ENDORSES", QUILL, "a1", 0, sentence="Mayor Venn endorsed Tobias Quill."),
+            relation(
+                VENN,
+                "ENDORSES",
+                QUILL,
+                "a1",
+                0,
+                sentence="Mayor Venn endorsed Tobias Quill.",
+            ),
             relation(
                 HARBOR,
                 "DONATED_TO",
@@ -149,7 +169,11 @@ def graph_a2() -> ArticleGraph:
             entity(VENN, "Orla Venn"),
             entity(VALDORIANS, "Valdorians", "NORP"),
         ),
-        relations=(relation(QUILL, "CRITICIZED", VENN, "a2", 10, sentence="Quill attacked Venn."),),
+        relations=(
+            relation(
+                QUILL, "CRITICIZED", VENN, "a2", 10, sentence="Quill attacked Venn."
+            ),
+        ),
     )
 
 
@@ -165,7 +189,10 @@ def snapshot(store, include_articles=True):
 
 
 def without_ingested_at(nodes):
-    return [(key, {k: v for k, v in data.items() if k != "ingested_at"}) for key, data in nodes]
+    return [
+        (key, {k: v for k, v in data.items() if k != "ingested_at"})
+        for key, data in nodes
+    ]
 
 
 # -- writing -------------------------------------------------------------------
@@ -182,7 +209,12 @@ def test_write_then_counts(store):
     )
     assert store.counts() == {
         "nodes": {"Article": 2, "Person": 2, "Organization": 1, "Group": 1, "Place": 1},
-        "relationships": {"MENTIONS": 7, "ENDORSES": 1, "DONATED_TO": 1, "CRITICIZED": 1},
+        "relationships": {
+            "MENTIONS": 7,
+            "ENDORSES": 1,
+            "DONATED_TO": 1,
+            "CRITICIZED": 1,
+        },
     }
 
 
@@ -229,17 +261,27 @@ def test_aliases_become_sorted_union_over_articles(store):
     store.write([graph_a1()])  # Venn: ("Mayor Venn",)
     second = ArticleGraph(
         article=article("a3"),
-        entities=(entity(VENN, "Orla Venn", aliases=("O. Venn", "Mayor Venn", "Councillor Venn")),),
+        entities=(
+            entity(
+                VENN, "Orla Venn", aliases=("O. Venn", "Mayor Venn", "Councillor Venn")
+            ),
+        ),
     )
 
     store.write([second])
 
-    assert store.to_networkx().nodes[VENN]["aliases"] == ["Councillor Venn", "Mayor Venn", "O. Venn"]
+    assert store.to_networkx().nodes[VENN]["aliases"] == [
+        "Councillor Venn",
+        "Mayor Venn",
+        "O. Venn",
+    ]
 
 
 def test_second_write_keeps_first_name(store):
     store.write([graph_a1()])
-    renamed = ArticleGraph(article=article("a3"), entities=(entity(VENN, "Orla B. Vennington"),))
+    renamed = ArticleGraph(
+        article=article("a3"), entities=(entity(VENN, "Orla B. Vennington"),)
+    )
 
     store.write([renamed])
 
@@ -250,7 +292,9 @@ def test_second_write_keeps_first_name(store):
 
 def test_same_relation_twice_in_a_batch_gives_one_edge(store):
     g = graph_a1()
-    doubled = ArticleGraph(article=g.article, entities=g.entities, relations=g.relations + g.relations[:1])
+    doubled = ArticleGraph(
+        article=g.article, entities=g.entities, relations=g.relations + g.relations[:1]
+    )
 
     stats = store.write([doubled, graph_a1()])
 
@@ -266,7 +310,9 @@ def test_relations_from_two_sentences_give_two_edges(store):
         entities=(entity(VENN, "Orla Venn"), entity(QUILL, "Tobias Quill")),
         relations=(
             relation(VENN, "ENDORSES", QUILL, "a1", 0, sentence="Venn backs Quill."),
-            relation(VENN, "ENDORSES", QUILL, "a1", 120, sentence="Venn again backs Quill."),
+            relation(
+                VENN, "ENDORSES", QUILL, "a1", 120, sentence="Venn again backs Quill."
+            ),
         ),
     )
 
@@ -349,7 +395,11 @@ def test_to_networkx_with_articles_adds_article_nodes_and_mentions(store):
         "source": "Example Gazette",
         "author": None,
     }
-    mentions = [(u, v, k, d) for u, v, k, d in g.edges(keys=True, data=True) if d["type"] == "MENTIONS"]
+    mentions = [
+        (u, v, k, d)
+        for u, v, k, d in g.edges(keys=True, data=True)
+        if d["type"] == "MENTIONS"
+    ]
     assert mentions == [
         ("article:a2", VALDORIANS, "MENTIONS", {"type": "MENTIONS", "count": 1}),
         ("article:a2", VENN, "MENTIONS", {"type": "MENTIONS", "count": 1}),
@@ -370,16 +420,26 @@ def test_mentions_carry_the_entity_mention_count(store):
 def test_hostile_text_round_trips_and_deletes_nothing(store):
     store.write([graph_a2()])
     hostile = "Robert'); MATCH (n) DETACH DELETE n; //"
-    odd = 'Quote " and \' and `backtick` and {braces} and $param and \\ and \n newline'
+    odd = "Quote \" and ' and `backtick` and {braces} and $param and \\ and \n newline"
     hostile_id = "person:" + hostile
     g = ArticleGraph(
-        article=article("a'); MATCH (n) DETACH DELETE n; //", title=odd, url="https://x/`}{"),
+        article=article(
+            "a'); MATCH (n) DETACH DELETE n; //", title=odd, url="https://x/`}{"
+        ),
         entities=(
             entity(hostile_id, hostile, aliases=(odd, "`} RETURN 1 //")),
             entity(QUILL, "Tobias Quill"),
         ),
         relations=(
-            relation(hostile_id, "CRITICIZED", QUILL, "a'); MATCH (n) DETACH DELETE n; //", 5, sentence=odd, rule=hostile),
+            relation(
+                hostile_id,
+                "CRITICIZED",
+                QUILL,
+                "a'); MATCH (n) DETACH DELETE n; //",
+                5,
+                sentence=odd,
+                rule=hostile,
+            ),
         ),
     )
 
@@ -395,7 +455,9 @@ def test_hostile_text_round_trips_and_deletes_nothing(store):
         "type": "PERSON",
         "aliases": sorted([odd, "`} RETURN 1 //"]),
     }
-    edge = nx_graph.edges[hostile_id, QUILL, "CRITICIZED:a'); MATCH (n) DETACH DELETE n; //:5"]
+    edge = nx_graph.edges[
+        hostile_id, QUILL, "CRITICIZED:a'); MATCH (n) DETACH DELETE n; //:5"
+    ]
     assert edge["sentence"] == odd
     assert edge["rule"] == hostile
     assert edge["article_title"] == odd
@@ -421,7 +483,9 @@ def test_unknown_predicate_raises_before_anything_is_written(store):
 
 
 def test_unknown_entity_type_raises_before_anything_is_written(store):
-    bad = ArticleGraph(article=article("a9"), entities=(entity("product:gizmo", "Gizmo", "PRODUCT"),))
+    bad = ArticleGraph(
+        article=article("a9"), entities=(entity("product:gizmo", "Gizmo", "PRODUCT"),)
+    )
 
     with pytest.raises(ValueError, match="PRODUCT"):
         store.write([graph_a1(), bad])
@@ -478,8 +542,15 @@ def test_people_by_surname(store):
 def test_both_stores_build_identical_networkx_graphs(embedded_store, neo4j_store):
     hostile = ArticleGraph(
         article=article("a4", title=None, url=None, published=None),
-        entities=(entity(VENN, "Orla Venn", aliases=("Zed", "Älva", "alpha")), entity(HARBOR, "Harbor Alliance", "ORG")),
-        relations=(relation(HARBOR, "DONATED_TO", VENN, "a4", 7, amount_value=12.0, confidence=1),),
+        entities=(
+            entity(VENN, "Orla Venn", aliases=("Zed", "Älva", "alpha")),
+            entity(HARBOR, "Harbor Alliance", "ORG"),
+        ),
+        relations=(
+            relation(
+                HARBOR, "DONATED_TO", VENN, "a4", 7, amount_value=12.0, confidence=1
+            ),
+        ),
     )
     batches = [[graph_a1(), graph_a2()], [hostile, graph_a2()]]
     for batch in batches:
@@ -502,7 +573,9 @@ def test_embedded_description(tmp_path):
 
 
 def test_neo4j_description_and_repr_hide_the_password(neo4j_store):
-    assert neo4j_store.description == f"Neo4j at {NEO4J_URI} (database {NEO4J_DATABASE})"
+    assert (
+        neo4j_store.description == f"Neo4j at {NEO4J_URI} (database {NEO4J_DATABASE})"
+    )
     assert NEO4J_PASSWORD not in repr(neo4j_store)
     assert NEO4J_PASSWORD not in repr(vars(neo4j_store))
 
@@ -510,6 +583,7 @@ def test_neo4j_description_and_repr_hide_the_password(neo4j_store):
 # -- embedded store specifics ----------------------------------------------------
 
 
+@pytest.mark.slow
 def test_embedded_store_survives_a_new_process(tmp_path):
     directory = tmp_path / "kg-data"
     with EmbeddedStore(directory) as store:
@@ -549,7 +623,10 @@ def test_embedded_store_uses_wal_and_records_its_schema_version(tmp_path):
 
     conn = sqlite3.connect(tmp_path / "kg.sqlite")
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == embedded_module.SCHEMA_VERSION
+    assert (
+        conn.execute("PRAGMA user_version").fetchone()[0]
+        == embedded_module.SCHEMA_VERSION
+    )
     conn.close()
 
 
@@ -570,6 +647,7 @@ def test_embedded_store_refuses_a_file_that_is_not_a_database(tmp_path):
         EmbeddedStore(tmp_path)
 
 
+@pytest.mark.slow
 def test_two_processes_writing_the_same_embedded_store(tmp_path):
     script = textwrap.dedent(
         """
@@ -578,7 +656,7 @@ def test_two_processes_writing_the_same_embedded_store(tmp_path):
         from kg.store.embedded import EmbeddedStore
         worker = sys.argv[2]
         with EmbeddedStore(sys.argv[1]) as store:
-            for i in range(25):
+            for i in range(60):
                 aid = f"{worker}-{i}"
                 store.write([ArticleGraph(
                     article=Article(id=aid, text="t"),
@@ -589,15 +667,17 @@ def test_two_processes_writing_the_same_embedded_store(tmp_path):
     )
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     workers = [
-        subprocess.Popen([sys.executable, "-c", script, str(tmp_path), name], cwd=REPO, env=env)
+        subprocess.Popen(
+            [sys.executable, "-c", script, str(tmp_path), name], cwd=REPO, env=env
+        )
         for name in ("w1", "w2")
     ]
     assert [w.wait(timeout=120) for w in workers] == [0, 0]
 
     with EmbeddedStore(tmp_path) as store:
-        assert store.counts()["nodes"]["Article"] == 50
-        assert store.counts()["relationships"]["MENTIONS"] == 50
-        assert len(store.to_networkx().nodes["person:shared one"]["aliases"]) == 50
+        assert store.counts()["nodes"]["Article"] == 120
+        assert store.counts()["relationships"]["MENTIONS"] == 120
+        assert len(store.to_networkx().nodes["person:shared one"]["aliases"]) == 120
     conn = sqlite3.connect(tmp_path / "kg.sqlite")
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     conn.close()
@@ -622,7 +702,9 @@ def test_neo4j_ensure_schema_creates_constraints_and_index_and_can_repeat(neo4j_
     driver = neo4j_store._driver
     constraints = {
         (r["name"], tuple(r["labelsOrTypes"]), tuple(r["properties"]), r["type"])
-        for r in driver.execute_query("SHOW CONSTRAINTS", database_=NEO4J_DATABASE).records
+        for r in driver.execute_query(
+            "SHOW CONSTRAINTS", database_=NEO4J_DATABASE
+        ).records
     }
     assert ("article_id", ("Article",), ("id",), "UNIQUENESS") in constraints
     assert ("entity_id", ("Entity",), ("id",), "UNIQUENESS") in constraints

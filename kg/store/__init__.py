@@ -33,8 +33,13 @@ class GraphStore(Protocol):
     def counts(self) -> dict[str, dict[str, int]]:
         """{"nodes": {label: n}, "relationships": {type: n}}."""
 
-    def to_networkx(self) -> nx.MultiDiGraph:
-        """The whole entity graph, for analysis, export and drawing."""
+    def to_networkx(self, include_articles: bool = False) -> nx.MultiDiGraph:
+        """The whole entity graph, for analysis, export and drawing.
+
+        Nodes: entity id -> name, type, aliases. Edges: one per relation, key
+        "<PREDICATE>:<article_id>:<start>". With include_articles also nodes
+        "article:<id>" (type "Article") and their MENTIONS edges (count).
+        """
 
     def close(self) -> None: ...
 

@@ -178,7 +178,10 @@ def prepare_batch(graphs: Sequence[ArticleGraph]) -> PreparedBatch:
                     f"article {article.id!r}: relation predicate "
                     f"{relation.predicate!r}; expected one of {', '.join(PREDICATES)}"
                 )
-            for role, entity_id in (("subject", relation.subject), ("object", relation.object)):
+            for role, entity_id in (
+                ("subject", relation.subject),
+                ("object", relation.object),
+            ):
                 if entity_id not in ids_here:
                     raise ValueError(
                         f"article {article.id!r}: relation {relation.predicate} "
@@ -203,7 +206,15 @@ def prepare_batch(graphs: Sequence[ArticleGraph]) -> PreparedBatch:
                 "amount_value": _optional_float(relation.amount_value),
                 "currency": relation.currency,
             }
-            relations[(row["subject"], row["predicate"], row["object"], row["article_id"], row["start"])] = row
+            relations[
+                (
+                    row["subject"],
+                    row["predicate"],
+                    row["object"],
+                    row["article_id"],
+                    row["start"],
+                )
+            ] = row
 
     for entity_id, row in entities.items():
         row["aliases"] = sorted(aliases[entity_id])
@@ -250,7 +261,13 @@ def build_networkx(
             )
     for row in sorted(
         relations,
-        key=lambda r: (r["subject"], r["object"], r["predicate"], r["article_id"], r["start"]),
+        key=lambda r: (
+            r["subject"],
+            r["object"],
+            r["predicate"],
+            r["article_id"],
+            r["start"],
+        ),
     ):
         graph.add_edge(
             row["subject"],
@@ -540,7 +557,9 @@ class EmbeddedStore:
                     {
                         **row,
                         "aliases": json.dumps(
-                            sorted(set(stored.get(row["id"], [])) | set(row["aliases"])),
+                            sorted(
+                                set(stored.get(row["id"], [])) | set(row["aliases"])
+                            ),
                             ensure_ascii=False,
                         ),
                     }
@@ -555,12 +574,18 @@ class EmbeddedStore:
         """{"nodes": {label: n}, "relationships": {type: n}}, zeros included."""
         with self._transaction("DEFERRED") as conn:
             nodes = dict.fromkeys(NODE_LABELS, 0)
-            nodes["Article"] = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
-            for row in conn.execute("SELECT type, count(*) AS n FROM entities GROUP BY type"):
+            nodes["Article"] = conn.execute("SELECT count(*) FROM articles").fetchone()[
+                0
+            ]
+            for row in conn.execute(
+                "SELECT type, count(*) AS n FROM entities GROUP BY type"
+            ):
                 if row["type"] in ENTITY_LABELS:
                     nodes[ENTITY_LABELS[row["type"]]] = row["n"]
             relationships = dict.fromkeys(RELATIONSHIP_TYPES, 0)
-            relationships["MENTIONS"] = conn.execute("SELECT count(*) FROM mentions").fetchone()[0]
+            relationships["MENTIONS"] = conn.execute(
+                "SELECT count(*) FROM mentions"
+            ).fetchone()[0]
             for row in conn.execute(
                 "SELECT predicate, count(*) AS n FROM relations GROUP BY predicate"
             ):
@@ -600,7 +625,9 @@ class EmbeddedStore:
                 ]
                 mentions = [
                     dict(row)
-                    for row in conn.execute("SELECT article_id, entity_id, count FROM mentions")
+                    for row in conn.execute(
+                        "SELECT article_id, entity_id, count FROM mentions"
+                    )
                 ]
         return build_networkx(entities, relations, articles, mentions)
 

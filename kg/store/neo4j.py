@@ -49,7 +49,7 @@ CONNECTION_TIMEOUT = 10.0
 
 def schema_statements() -> list[str]:
     """The statements of ``kg/cypher/schema.cypher``, comments removed."""
-    text = resources.files("kg").joinpath("cypher", "schema.cypher").read_text("utf-8")
+    text = (resources.files("kg") / "cypher" / "schema.cypher").read_text("utf-8")
     lines = [line for line in text.splitlines() if not line.lstrip().startswith("//")]
     return [s.strip() for s in "\n".join(lines).split(";") if s.strip()]
 
@@ -105,7 +105,8 @@ WRITE_ENTITIES: dict[str, str] = {
 }
 #: Predicate -> the statement that writes relations of that type.
 WRITE_RELATIONS: dict[str, str] = {
-    predicate: _WRITE_RELATIONS_TEMPLATE % {"type": predicate} for predicate in PREDICATES
+    predicate: _WRITE_RELATIONS_TEMPLATE % {"type": predicate}
+    for predicate in PREDICATES
 }
 
 # -- Cypher: reads ---------------------------------------------------------------
@@ -124,7 +125,10 @@ RETURN surname, collect(p.id) AS ids
 
 _COUNTS = "RETURN " + ", ".join(
     [f"COUNT {{ MATCH (:{label}) }} AS {label}" for label in NODE_LABELS]
-    + [f"COUNT {{ MATCH ()-[:{rel_type}]->() }} AS {rel_type}" for rel_type in RELATIONSHIP_TYPES]
+    + [
+        f"COUNT {{ MATCH ()-[:{rel_type}]->() }} AS {rel_type}"
+        for rel_type in RELATIONSHIP_TYPES
+    ]
 )
 
 _ENTITIES = """
@@ -162,7 +166,9 @@ def _detail(exc: BaseException, secret: str | None = None) -> str:
     return text[:300]
 
 
-def _write_batch(tx: ManagedTransaction, batch: PreparedBatch, ingested_at: str) -> None:
+def _write_batch(
+    tx: ManagedTransaction, batch: PreparedBatch, ingested_at: str
+) -> None:
     """The unit of work of one batch; idempotent (MERGE), as retries require."""
     tx.run(_WRITE_ARTICLES, rows=batch.articles, ingested_at=ingested_at).consume()
     for entity_type in ENTITY_LABELS:
@@ -322,7 +328,9 @@ class Neo4jStore:
         with self._errors():
             for statement in schema_statements():
                 self._driver.execute_query(statement, database_=self.database)
-            self._driver.execute_query("CALL db.awaitIndexes(300)", database_=self.database)
+            self._driver.execute_query(
+                "CALL db.awaitIndexes(300)", database_=self.database
+            )
         self._schema_ready = True
 
     def known_articles(self, ids: Iterable[str]) -> set[str]:
@@ -353,7 +361,9 @@ class Neo4jStore:
         record = self._read(_COUNTS)[0]
         return {
             "nodes": {label: record[label] for label in NODE_LABELS},
-            "relationships": {rel_type: record[rel_type] for rel_type in RELATIONSHIP_TYPES},
+            "relationships": {
+                rel_type: record[rel_type] for rel_type in RELATIONSHIP_TYPES
+            },
         }
 
     def to_networkx(self, include_articles: bool = False) -> nx.MultiDiGraph:
