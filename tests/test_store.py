@@ -28,49 +28,11 @@ from kg.errors import AuthFailed, StoreError, StoreUnavailable
 from kg.records import Article, ArticleGraph, Entity, Relation, WriteStats
 from kg.store.embedded import EmbeddedStore
 from kg.store.neo4j import Neo4jStore, schema_statements
+from tests.conftest import NEO4J, open_neo4j
 
 REPO = Path(__file__).resolve().parents[1]
 
-NEO4J_URI = os.environ.get("NEO4J_URI", "bolt://localhost:7687")
-NEO4J_USER = os.environ.get("NEO4J_USERNAME", os.environ.get("NEO4J_USER", "neo4j"))
-NEO4J_PASSWORD = os.environ.get("NEO4J_PASSWORD", "kg-password")
-NEO4J_DATABASE = os.environ.get("NEO4J_DATABASE", "neo4j")
-REQUIRE_NEO4J = os.environ.get("KG_REQUIRE_NEO4J", "") not in ("", "0")
-
-# -- fixtures ------------------------------------------------------------------
-
-
-def open_neo4j() -> Neo4jStore:
-    """A Neo4jStore on the test database, wiped; skips without a server."""
-    try:
-        store = Neo4jStore(
-            NEO4J_URI, user=NEO4J_USER, password=NEO4J_PASSWORD, database=NEO4J_DATABASE
-        )
-    except StoreUnavailable as exc:
-        if REQUIRE_NEO4J:
-            raise
-        pytest.skip(f"Neo4j not available: {exc}")
-    store._driver.execute_query("MATCH (n) DETACH DELETE n", database_=NEO4J_DATABASE)
-    return store
-
-
-@pytest.fixture
-def neo4j_store():
-    store = open_neo4j()
-    yield store
-    store.close()
-
-
-@pytest.fixture
-def embedded_store(tmp_path):
-    store = EmbeddedStore(tmp_path / "kg-data")
-    yield store
-    store.close()
-
-
-@pytest.fixture(params=["embedded", "neo4j"])
-def store(request):
-    return request.getfixturevalue(f"{request.param}_store")
+NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD, NEO4J_DATABASE = NEO4J.uri, NEO4J.user, NEO4J.password, NEO4J.database
 
 
 # -- fictional records ---------------------------------------------------------
@@ -648,7 +610,7 @@ def test_embedded_store_refuses_a_file_that_is_not_a_database(tmp_path):
 
 
 @pytest.mark.slow
-def test_two_processes_writing_the_same_embedded_store(tmp_path):
+def test_four_processes_writing_the_same_embedded_store(tmp_path):
     script = textwrap.dedent(
         """
         import sys
@@ -656,7 +618,7 @@ def test_two_processes_writing_the_same_embedded_store(tmp_path):
         from kg.store.embedded import EmbeddedStore
         worker = sys.argv[2]
         with EmbeddedStore(sys.argv[1]) as store:
-            for i in range(60):
+            for i in range(30):
                 aid = f"{worker}-{i}"
                 store.write([ArticleGraph(
                     article=Article(id=aid, text="t"),
@@ -670,9 +632,9 @@ def test_two_processes_writing_the_same_embedded_store(tmp_path):
         subprocess.Popen(
             [sys.executable, "-c", script, str(tmp_path), name], cwd=REPO, env=env
         )
-        for name in ("w1", "w2")
+        for name in ("w1", "w2", "w3", "w4")
     ]
-    assert [w.wait(timeout=120) for w in workers] == [0, 0]
+    assert [w.wait(timeout=120) for w in workers] == [0, 0, 0, 0]
 
     with EmbeddedStore(tmp_path) as store:
         assert store.counts()["nodes"]["Article"] == 120

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -385,6 +386,12 @@ ON CONFLICT (subject, predicate, object, article_id, start) DO UPDATE SET
 """
 
 
+def _is_busy(exc: sqlite3.Error) -> bool:
+    """SQLITE_BUSY or SQLITE_LOCKED: another connection holds the lock."""
+    text = str(exc)
+    return "locked" in text or "busy" in text
+
+
 class EmbeddedStore:
     """The graph in ``<directory>/kg.sqlite``; no server needed.
 
@@ -431,7 +438,7 @@ class EmbeddedStore:
 
     def _open(self) -> None:
         try:
-            self._conn.execute("PRAGMA journal_mode = WAL")
+            self._use_wal()
             self._conn.execute("PRAGMA foreign_keys = ON")
             version = self._user_version()
             if version > SCHEMA_VERSION:
@@ -442,11 +449,32 @@ class EmbeddedStore:
                 )
             if version < SCHEMA_VERSION:
                 self.ensure_schema()
+        except sqlite3.OperationalError as exc:
+            if _is_busy(exc):
+                raise self._busy_error(exc) from None
+            raise StoreError(f"cannot open {self.path}: {exc}") from None
         except sqlite3.DatabaseError as exc:
             raise StoreError(
                 f"{self.path} is not a usable kg store ({exc}): move it away or "
                 "choose another store directory"
             ) from None
+
+    def _use_wal(self) -> None:
+        """Switch to WAL mode (persistent), retrying while others hold locks.
+
+        On a new file the switch needs an exclusive lock, and SQLite reports
+        "locked" at once, without waiting, when two openers each hold a shared
+        lock and want it; so retry until BUSY_TIMEOUT.
+        """
+        deadline = time.monotonic() + BUSY_TIMEOUT
+        while True:
+            try:
+                self._conn.execute("PRAGMA journal_mode = WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                if not _is_busy(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.02)
 
     def _user_version(self) -> int:
         return int(self._conn.execute("PRAGMA user_version").fetchone()[0])
@@ -470,7 +498,7 @@ class EmbeddedStore:
             raise self._busy_error(exc) from None
 
     def _busy_error(self, exc: sqlite3.OperationalError) -> StoreError:
-        if "locked" in str(exc) or "busy" in str(exc):
+        if _is_busy(exc):
             return StoreError(
                 f"{self.description} is busy: another process kept it locked for "
                 f"{BUSY_TIMEOUT:.0f} s; try again when it has finished"
