@@ -11,10 +11,11 @@ separately where the gold gives one (the digits must agree).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from kg.records import PREDICATES
+from kg.records import PREDICATES, ArticleGraph
 
 TITLES = (
     "vice president", "president", "sen.", "sen", "senator", "rep.", "rep", "representative", "gov.", "gov",
@@ -122,12 +123,7 @@ def score(items: Iterable[tuple[dict, list[Triple]]]) -> Report:
     """Score (gold item, predicted triples) pairs; other predicates are ignored."""
     report = Report()
     for item, predicted in items:
-        gold = [
-            Triple(g["subject"], g["predicate"], g["object"], g.get("amount"),
-                   tuple(g.get("subject_aliases", ())), tuple(g.get("object_aliases", ())))
-            for g in item.get("relations", [])
-        ]
-        unmatched = list(gold)
+        unmatched = gold_triples(item)
         for triple in (p for p in predicted if p.predicate in PREDICATES):
             hit = next((g for g in unmatched if matches(triple, g)), None)
             scores = (report.overall, report.by_predicate[triple.predicate])
@@ -150,6 +146,38 @@ def score(items: Iterable[tuple[dict, list[Triple]]]) -> Report:
             report.by_predicate[missed.predicate].false_negatives += 1
             report.errors.append({"id": item.get("id"), "kind": "false negative", "relation": _show(missed), "text": item.get("text", "")})
     return report
+
+
+def gold_triples(item: dict) -> list[Triple]:
+    return [
+        Triple(g["subject"], g["predicate"], g["object"], g.get("amount"),
+               tuple(g.get("subject_aliases", ())), tuple(g.get("object_aliases", ())))
+        for g in item.get("relations", [])
+    ]
+
+
+def rule_precision(items: Iterable[dict], extractor: Callable[[dict], ArticleGraph]) -> dict[str, tuple[int, int]]:
+    """{rule kind: (correct, fired)} over labelled items: how far each extraction rule can be trusted.
+
+    `extractor` turns one gold item into its ArticleGraph; a relation is
+    correct when it matches a gold relation of its item not already matched.
+    The kind is the rule name before ":" ("verb-passive:back" -> "verb-passive").
+    """
+    correct: Counter = Counter()
+    fired: Counter = Counter()
+    for item in items:
+        graph = extractor(item)
+        names = {e.id: e.name for e in graph.entities}
+        unmatched = gold_triples(item)
+        for relation in sorted(graph.relations, key=lambda r: -r.confidence):
+            kind = relation.rule.split(":")[0]
+            fired[kind] += 1
+            triple = Triple(names[relation.subject], relation.predicate, names[relation.object], relation.amount)
+            hit = next((g for g in unmatched if matches(triple, g)), None)
+            if hit is not None:
+                unmatched.remove(hit)
+                correct[kind] += 1
+    return {kind: (correct[kind], fired[kind]) for kind in sorted(fired)}
 
 
 def _show(t: Triple) -> str:

@@ -39,8 +39,12 @@ ARGUMENT_TYPES = {
     "DONATED_TO": ({"PERSON", "ORG", "NORP"}, {"PERSON", "ORG"}),
     "CRITICIZED": ({"PERSON", "ORG", "NORP", "GPE"}, {"PERSON", "ORG", "NORP", "GPE"}),
 }
+#: Every rule the extractor can name in Relation.rule (before the ":"); each has a confidence in the lexicon.
+RULE_KINDS = ("verb", "verb-passive", "verb-converse", "noun", "noun-light-verb", "noun-converse", "noun-quote",
+              "agent-noun", "reciprocal", "quote-attack", "labelled-attack")
 #: Parts of speech a noun phrase is made of, when read off the surface.
 PHRASE_POS = {"DET", "ADJ", "NOUN", "PROPN", "NUM", "SYM"}
+SCORE = re.compile(r"\b\d{1,3}\s?[-–]\s?\d{1,3}\b")
 QUOTE_MARKS = {'"', "“", "”", "``", "''"}
 
 
@@ -119,9 +123,9 @@ class SurfaceReader:
     """Noun phrases read off the token order, where the parse attached them wrongly.
 
     A phrase is a run of determiners, adjectives, nouns, names and numbers.
-    It stands for the name it ends with ("state Sen. Vikram Iyer"), for the
+    It stands for the name it ends with ("state Sen. Odile Varga"), for the
     owner of the campaign noun it ends with ("his re-election effort"), or
-    for an owner whose noun is elided ("and $250 to Brennan's").
+    for an owner whose noun is elided ("and $250 to Keller's").
     """
 
     WINDOW = 12
@@ -177,7 +181,7 @@ class SurfaceReader:
         return args, end
 
     def _item(self, start: int) -> tuple[list[Arg], int]:
-        """One phrase, or the name in apposition to it ("his rival, Comptroller Yara Saleh,")."""
+        """One phrase, or the name in apposition to it ("his rival, Comptroller Ida Brack,")."""
         args, end = self._one(start)
         doc = self.doc
         if not args and end > start and end < len(doc) and doc[end].text == ",":
@@ -210,7 +214,9 @@ class SurfaceReader:
             token = doc[i]
             named = self.entities.at(token) is not None and token.pos_ != "PRON"
             if seen_noun and not named and token.pos_ in ("ADJ", "NUM", "SYM", "DET"):
-                break  # "Julia Brandt surprised ...", "Reyes $5,000": a new phrase starts
+                break  # "Ida Brack surprised ...", "Reyes $5,000": a new phrase starts
+            if token.pos_ == "PROPN" and not named and token.text.islower():
+                break  # a lower-case "proper noun" is a mis-tagged verb: "the Eastgate League stung"
             if named or token.pos_ in PHRASE_POS or token.tag_ in ("PRP$", "POS", "HYPH") or token.lower_ == "each":
                 seen_noun = seen_noun or named or token.pos_ in ("NOUN", "PROPN")
                 i += 1
@@ -298,6 +304,8 @@ class RelationExtractor:
         money = self._money_for(verb)
         if entry.get("requires_money") and not money:
             return []
+        if predicate == "CRITICIZED" and SCORE.search(self.doc[verb.left_edge.i:verb.right_edge.i + 1].text):
+            return []  # "the Tigers blasted the Lions 42-7": a game, not words
         after = max([verb.i, *(c.i for c in verb.children if c.lower_ in particles)]) + 1
         if entry.get("converse"):
             preps = entry.get("subject_preps", ["from"])
@@ -317,6 +325,8 @@ class RelationExtractor:
             objects += self._first_of_two_objects(verb, money)
         preps = entry.get("object_preps", [])
         objects += self._prep_args(verb, preps)
+        for elided in (c for c in verb.children if c.dep_ == "conj" and c.pos_ not in ("VERB", "AUX")):
+            objects += self._prep_args(elided, preps)  # "$5,000 to A and $2,500 to B"
         if verb.dep_ == "relcl" and not objects and any(
             c.dep_ == "dobj" and c.lower_ in RELATIVE_PRONOUNS for c in verb.children
         ):
@@ -366,16 +376,21 @@ class RelationExtractor:
         """'X, a longtime donor to Y', 'X is a critic of Y', 'the largest contributors to Y were X and Z'."""
         if not self._asserted(noun):
             return []
-        objects = self._args_of_deps(noun, ("poss",)) or self._prep_args(noun, entry["object_preps"])
+        objects = (self._args_of_deps(noun, ("poss",)) or self._prep_args(noun, entry["object_preps"])
+                   or self._surface(noun.i + 1, entry["object_preps"]))
         if not objects:
             return []
         agents = []
         if noun.dep_ == "appos":
             agents = self._resolve(noun.head)
         else:
-            copula = noun.head if noun.dep_ in ("attr", "nsubj") else noun.head.head if noun.dep_ == "pobj" else None
-            if copula is not None and copula.lemma_ in ("be", "become", "remain"):
-                agents = self._args_of_deps(copula, ("nsubj", "attr"))
+            own = {t.i for t in noun.subtree}
+            copula = noun
+            while copula.dep_ in ("attr", "nsubj", "pobj", "prep") and copula.head.i != copula.i:
+                copula = copula.head  # "X is one of the biggest backers of Y", "among the donors to Y were X"
+                if copula.lemma_ in ("be", "become", "remain"):
+                    agents = [a for a in self._args_of_deps(copula, ("nsubj", "attr")) if a.at not in own]
+                    break
         candidates = []
         for agent in agents:
             money = self._money_for(self.doc[agent.at], own_clauses=True)
@@ -399,6 +414,8 @@ class RelationExtractor:
         quote = [t for t in verb.sent if t.i in self.quoted]
         if not quote or not self.attack_cues.search(" ".join(t.text for t in quote)) or not self._asserted(verb):
             return []
+        if any(t.lower_ in self.negators for t in quote):
+            return []  # "I never said X was corrupt"
         speakers = self._subjects(verb)
         targets = self._prep_args(verb, ["of", "about"]) or self._quoted_names(
             verb.sent, exclude={a.cluster.name for a in speakers})
@@ -443,7 +460,11 @@ class RelationExtractor:
             if verb.dep_ in ("conj", "xcomp", "advcl", "pcomp", "dobj", "pobj", "prep") and verb.head.i != verb.i:
                 verb = verb.head
             elif verb.dep_ == "acl" and verb.tag_ == "VBG":
-                return self._resolve(verb.head)  # "X, saying ...", "the group backing Y"
+                # "X, saying ...", "the group backing Y"; "X ran ads attacking Y": the ads are X's
+                found = self._resolve(verb.head)
+                if found or verb.head.dep_ in SUBJECTS:
+                    return found
+                verb = verb.head
             else:
                 return []
         return []
@@ -564,15 +585,21 @@ class RelationExtractor:
         while True:
             if check_children and self._blocked_by_children(node):
                 return False
-            if node is not trigger and node.lemma_.lower() in self.governors:
+            if node.i != trigger.i and self._governs(node):
                 return False
             if node.dep_ in ("ROOT", "relcl", "advcl", "parataxis") or node.head.i == node.i:
                 return True
             if node.dep_ in ("nsubj", "nsubjpass", "csubj"):
-                return node.head.lemma_.lower() not in self.governors
+                return not self._governs(node.head)
             # A conjunct has its own negation and auxiliaries: "did not attend but endorsed".
             check_children = node.dep_ != "conj" or node.pos_ not in ("VERB", "AUX")
             node = node.head
+
+    def _governs(self, node: Token) -> bool:
+        """Is this word above the trigger one that withholds it ("refused", "backed away from")?"""
+        lemma = node.lemma_.lower()
+        return lemma in self.governors or any(
+            f"{lemma} {c.lower_}" in self.governors for c in node.children if c.dep_ in ("prt", "advmod"))
 
     def _blocked_by_children(self, node: Token) -> bool:
         for child in node.children:

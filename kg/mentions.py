@@ -21,6 +21,8 @@ from kg.lexicon import Lexicon
 from kg.records import ENTITY_LABELS
 
 PARTY_TAG = re.compile(r"\(\s*(?:[DRIL]|Dem|Rep|Ind|GOP)\.?\s*[-–]\s*[A-Z][A-Za-z. ]{0,20}\)")
+#: "PORT ADLEY, Ost. - ...": the place an article was filed from, not an actor in it.
+DATELINE = re.compile(r"^[ \t]*[A-Z][A-Z.'’]+(?: [A-Z][A-Z.'’]+)*,[^\n]{0,30}?(?=\s[-–—]\s)", re.MULTILINE)
 ACRONYM = re.compile(r"^[A-Z][A-Z&.\-]{1,9}$")
 NAME_DEPS = {"compound", "flat", "nmod", "amod", "nummod", "punct", "cc", "conj", "poss", "case", "det", "appos"}
 OTHER_NER = {"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"}
@@ -50,6 +52,8 @@ class Cluster:
     mentions: list[Mention]
     aliases: set[str] = field(default_factory=set)
     gender: str | None = None
+    #: Named like a person though typed otherwise; a he/she that points here makes it a PERSON.
+    person_like: bool = False
 
 
 class DocEntities:
@@ -82,7 +86,7 @@ class MentionFinder:
 
     # -- finding names -------------------------------------------------
     def __call__(self, doc: Doc) -> DocEntities:
-        excluded = _party_tag_tokens(doc)
+        excluded = _pattern_tokens(doc, PARTY_TAG) | _pattern_tokens(doc, DATELINE)
         mentions = []
         i = 0
         while i < len(doc):
@@ -108,7 +112,9 @@ class MentionFinder:
             return False
         if token.pos_ == "PROPN" or token.ent_type_ in ENTITY_LABELS:
             return token.text[:1].isupper()
-        return token.pos_ == "NOUN" and token.lower_ in self.groups and token.text[:1].isupper()
+        # "Citizens for a Cleaner Harbor": a capitalised organisation word the tagger calls a common noun
+        return token.pos_ == "NOUN" and token.text[:1].isupper() and (
+            token.lower_ in self.groups or token.lower_ in self.org_keywords)
 
     def _run_end(self, doc: Doc, start: int, excluded: set[int]) -> int:
         """End of the run of name words that starts at `start` (start itself when none).
@@ -132,17 +138,20 @@ class MentionFinder:
                 if not self._connector_joins(doc, start, end):
                     break
                 end += 1
+            elif token.lower_ in ("of", "for") and end + 2 < len(doc) and doc[end + 1].lower_ in ("a", "an", "the") \
+                    and self._is_name_word(doc[end + 2]) and self._connector_joins(doc, start, end, skip=1):
+                end += 2  # "Citizens for a Cleaner Harbor", "Coalition for the Homeless"
             else:
                 break
         return end
 
-    def _connector_joins(self, doc: Doc, start: int, at: int) -> bool:
+    def _connector_joins(self, doc: Doc, start: int, at: int, skip: int = 0) -> bool:
         connector = doc[at]
         if connector.ent_type_ == "ORG" and connector.ent_iob_ == "I":
             return True
         if connector.lower_ in ("and", "&"):
             return False
-        stop = at + 1
+        stop = at + 1 + skip
         while stop < len(doc) and self._is_name_word(doc[stop]):
             stop += 1
         words = {t.lower_ for t in doc[start:stop]}
@@ -184,7 +193,19 @@ class MentionFinder:
             return doc[start:start], title
         while end > start and doc[end - 1].text in ("'s", "’s", "'", "’"):
             end -= 1
+        inner = self._inner_title(doc, start, end)
+        if inner is not None:
+            return self._strip(doc[inner:end])
         return doc[start:end], title
+
+    def _inner_title(self, doc: Doc, start: int, end: int) -> int | None:
+        """'Port Adley Mayor Lucia Ferrante': a title inside a run starts the person's name."""
+        for at in range(start + 1, end - 1):
+            for words in self.titles:
+                n = len(words)
+                if tuple(t.lower_ for t in doc[at:at + n]) == words and self._person_like([t.lower_ for t in doc[at + n:end]]):
+                    return at
+        return None
 
     def _votes(self, span: Span, title: str | None) -> Counter:
         votes: Counter = Counter()
@@ -198,12 +219,20 @@ class MentionFinder:
             votes["NORP"] += 3
         if title:
             votes["PERSON"] += 3 * len(span)
+        elif self._person_like(words) and (words[0] in self.female_names or words[0] in self.male_names):
+            votes["PERSON"] += 2 * len(span)  # the small model tags many person names ORG or GPE
         if not votes:
             if ACRONYM.match(span.text) and len(span) == 1:
                 votes["ORG"] += 1
             elif len(span) >= 2 and all(t.text[:1].isupper() for t in span):
                 votes["PERSON"] += 1
         return votes
+
+    def _person_like(self, words: list[str]) -> bool:
+        """Two or three plain capitalised words with nothing of an organisation about them."""
+        return 2 <= len(words) <= 3 and not any(
+            w in self.org_keywords or w in self.corporate_suffixes or w in self.groups for w in words
+        ) and all(re.fullmatch(r"[a-z][a-z'’\-]*", w) for w in words)
 
     def _gender(self, span: Span, title: str | None) -> str | None:
         if title in self.male_titles:
@@ -224,7 +253,7 @@ class MentionFinder:
         for mention in mentions:
             words = [t.text for t in doc[mention.start:mention.end]]
             patterns = [words]
-            if mention.votes.most_common(1)[0][0] == "PERSON" and len(words) > 1:
+            if len(words) > 1 and (mention.votes.most_common(1)[0][0] == "PERSON" or self._person_like([w.lower() for w in words])):
                 patterns.append(words[-1:])
             for pattern in patterns:
                 key = " ".join(pattern)
@@ -236,7 +265,8 @@ class MentionFinder:
             if any(i in taken for i in range(start, end)) or not doc[start].text[:1].isupper():
                 continue
             source = by_key[doc.vocab.strings[match_id]]
-            found.append(Mention(start, end, doc[start:end].text, Counter({source.votes.most_common(1)[0][0]: 1})))
+            label = "PERSON" if end - start == 1 and source.end - source.start > 1 else source.votes.most_common(1)[0][0]
+            found.append(Mention(start, end, doc[start:end].text, Counter({label: 1})))
             taken.update(range(start, end))
         return found
 
@@ -260,10 +290,11 @@ class MentionFinder:
             mentions=list(mentions),
             aliases={m.name for m in mentions} - {name},
             gender=genders.pop() if len(genders) == 1 else None,
+            person_like=self._person_like(name.lower().split()),
         )
 
     def _join_acronyms(self, doc: Doc, clusters: list[Cluster]) -> list[Cluster]:
-        """'Builders for Progress PAC (BPP)': BPP is an alias of the full name."""
+        """'Voters for Clean Harbors (VCH)': VCH is an alias of the full name."""
         by_first_start = {m.start: c for c in clusters for m in c.mentions}
         merged: dict[int, Cluster] = {}
         for cluster in clusters:
@@ -272,10 +303,10 @@ class MentionFinder:
             for other in clusters:
                 if other is cluster or other.type == "PERSON" or len(other.name.split()) < 2:
                     continue
-                if _initials(other.name).startswith(cluster.name.replace(".", "")[:2]) and (
-                    _initials(other.name) == cluster.name.replace(".", "")
-                    or any(_bracketed_after(doc, m, cluster) for m in other.mentions)
-                ):
+                letters = cluster.name.replace(".", "")
+                if any(initials.startswith(letters[:2]) and (
+                    initials == letters or any(_bracketed_after(doc, m, cluster) for m in other.mentions)
+                ) for initials in (_initials(other.name), _initials(other.name, small_words=True))):
                     merged[id(cluster)] = other
                     break
         result = []
@@ -302,6 +333,8 @@ class MentionFinder:
             ]
             if len(candidates) == 1:
                 target = candidates[0]
+                if len(words) == 1 and self._person_like(target.name.lower().split()):
+                    target.type = "PERSON"  # organisations are not called by their last word alone
                 target.mentions += cluster.mentions
                 target.aliases.add(cluster.name)
                 target.aliases |= cluster.aliases
@@ -318,8 +351,9 @@ class MentionFinder:
         """he/she/it resolve to the most salient compatible entity nearby.
 
         Candidates are entity mentions before the pronoun in its sentence or
-        the two before; subjects outrank other roles, then the nearer wins;
-        a tie between two different entities leaves the pronoun unresolved.
+        the two before; subjects outrank other roles, then the nearer sentence,
+        then a known matching gender; a tie between two different entities
+        leaves the pronoun unresolved.
         """
         sentences = list(doc.sents)
         sentence_of = {t.i: n for n, s in enumerate(sentences) for t in s}
@@ -337,7 +371,8 @@ class MentionFinder:
             bound = _clause_subjects(token) if token.dep_ in OBJECT_DEPS else set()
             best: dict[int, tuple] = {}
             for index, cluster in enumerate(entities.clusters):
-                if cluster.type not in wanted or (gender and cluster.gender and cluster.gender != gender):
+                maybe_person = gender is not None and cluster.type == "ORG" and cluster.person_like
+                if cluster.type not in wanted and not maybe_person or (gender and cluster.gender and cluster.gender != gender):
                     continue
                 for m in cluster.mentions:
                     distance = here - sentence_of[m.start]
@@ -346,7 +381,7 @@ class MentionFinder:
                     head = doc[m.end - 1]
                     role = 1 if head.dep_ in SUBJECT_DEPS or _subject_conjunct(head) else 0
                     agrees = 1 if gender and cluster.gender == gender else 0
-                    score = (agrees, role, -distance)
+                    score = (role, -distance, agrees)
                     if index not in best or score > best[index]:
                         best[index] = score
             if not best:
@@ -356,8 +391,10 @@ class MentionFinder:
                 continue
             index = ranked[0][0]
             entities.token_cluster[token.i] = index
-            if gender and entities.clusters[index].gender is None:
-                entities.clusters[index].gender = gender
+            chosen = entities.clusters[index]
+            if gender:
+                chosen.type = "PERSON"
+                chosen.gender = chosen.gender or gender
 
 
 def _clause_subjects(token: Token) -> set[int]:
@@ -377,9 +414,10 @@ def _subject_conjunct(token: Token) -> bool:
     return token.dep_ == "conj" and token.head.dep_ in SUBJECT_DEPS
 
 
-def _party_tag_tokens(doc: Doc) -> set[int]:
+def _pattern_tokens(doc: Doc, pattern: re.Pattern) -> set[int]:
+    """Tokens inside matches of a pattern that marks text as no name: party tags, datelines."""
     tokens = set()
-    for match in PARTY_TAG.finditer(doc.text):
+    for match in pattern.finditer(doc.text):
         span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
         if span is not None:
             tokens.update(range(span.start, span.end))
@@ -406,8 +444,9 @@ def _winner(votes: Counter) -> str:
     return ""
 
 
-def _initials(name: str) -> str:
-    return "".join(w[0] for w in name.split() if w[0].isupper())
+def _initials(name: str, small_words: bool = False) -> str:
+    """'Council of Retired Workers' -> 'CRW', or 'CORW' counting the small words."""
+    return "".join(w[0].upper() for w in name.split() if small_words or w[0].isupper())
 
 
 def _bracketed_after(doc: Doc, mention: Mention, acronym: Cluster) -> bool:
@@ -420,6 +459,6 @@ def _ends_with(cluster: Cluster, words: list[str], suffixes: set[str]) -> bool:
     """Does the longer name end with these words, or start with them before a corporate suffix?"""
     longer = cluster.name.split()
     if [w.lower() for w in longer[-len(words):]] == [w.lower() for w in words]:
-        return cluster.type == "PERSON" or len(words) > 1
+        return cluster.type == "PERSON" or cluster.person_like or len(words) > 1
     core = [w for w in longer if w.lower() not in suffixes]
     return [w.lower() for w in core] == [w.lower() for w in words]

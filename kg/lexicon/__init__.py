@@ -69,7 +69,17 @@ def load_lexicon(extra: str | Path | None = None) -> Lexicon:
             raise LexiconError(f"{extra}: a lexicon file holds a JSON object")
         names = _merge(names, user.pop("names", {}))
         relations = _merge(relations, user.pop("relations", user))
-    for word, entry in _entries(relations.get("verbs", {})).items():
-        if entry.get("predicate") not in ("ENDORSES", "DONATED_TO", "CRITICIZED"):
-            raise LexiconError(f"lexicon verb {word!r}: predicate must be ENDORSES, DONATED_TO or CRITICIZED")
+    _check(relations, extra or "kg/lexicon/relations.json")
     return Lexicon(relations=relations, names=names)
+
+
+def _check(relations: dict, source) -> None:
+    """Every trigger names a known predicate, so a typo fails at load time, naming the file."""
+    for section in ("verbs", "nouns", "agent_nouns"):
+        entries = relations.get(section, {})
+        if not isinstance(entries, dict):
+            raise LexiconError(f"{source}: {section!r} must be an object of word -> entry")
+        for word, entry in _entries(entries).items():
+            if not isinstance(entry, dict) or entry.get("predicate") not in ("ENDORSES", "DONATED_TO", "CRITICIZED"):
+                raise LexiconError(
+                    f"{source}: lexicon {section[:-1].replace('_', ' ')} {word!r}: predicate must be ENDORSES, DONATED_TO or CRITICIZED")

@@ -1,0 +1,128 @@
+"""Entities within one article: names, titles, types, merged mentions and pronouns."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.mentions import MentionFinder
+
+
+@pytest.fixture(scope="module")
+def find(nlp, lexicon):
+    finder = MentionFinder(lexicon)
+
+    def run(text):
+        doc = nlp(text)
+        return doc, finder(doc)
+    return run
+
+
+def by_name(entities, name):
+    return next(c for c in entities.clusters if c.name == name)
+
+
+def names(entities):
+    return {(c.name, c.type) for c in entities.clusters}
+
+
+@pytest.mark.parametrize("text,name", [
+    ("Sen. Ottilie Varga spoke.", "Ottilie Varga"),
+    ("Rep. Ottilie Varga (D-Ore.) spoke.", "Ottilie Varga"),
+    ("Former Gov. Ottilie Varga spoke.", "Ottilie Varga"),
+    ("Vice President Ottilie Varga spoke.", "Ottilie Varga"),
+    ("Mayor Ottilie Varga's plan failed.", "Ottilie Varga"),
+    ("Dr. Ottilie Varga spoke.", "Ottilie Varga"),
+    ("State Treasurer Ottilie Varga spoke.", "Ottilie Varga"),
+])
+def test_titles_party_tags_and_possessives_are_stripped(find, text, name):
+    _, entities = find(text)
+    assert (name, "PERSON") in names(entities)
+
+
+def test_surname_joins_full_name(find):
+    _, entities = find("Councilman Brook Ansley opened the session. Ansley then left early.")
+    cluster = by_name(entities, "Brook Ansley")
+    assert len(cluster.mentions) == 2 and "Ansley" in cluster.aliases
+
+
+def test_acronym_joins_its_expansion(find):
+    _, entities = find("The Western Rail Passengers Council (WRPC) met. WRPC later voted.")
+    cluster = by_name(entities, "Western Rail Passengers Council")
+    assert cluster.type == "ORG" and "WRPC" in cluster.aliases and len(cluster.mentions) == 3
+
+
+def test_acronym_counts_small_words(find):
+    _, entities = find("The Council of Retired Harbor Workers (CORHW) met on Friday.")
+    assert "CORHW" in by_name(entities, "Council of Retired Harbor Workers").aliases
+
+
+def test_title_makes_a_person(find):
+    _, entities = find("Mayor Quillon Dravis announced the plan.")
+    assert by_name(entities, "Quillon Dravis").type == "PERSON"
+
+
+def test_a_surname_alone_makes_a_person(find):
+    # whatever the NER says of the full name, organisations are not called by their last word
+    _, entities = find("Cassius Wrenfield met the board on Tuesday. Wrenfield said the vote would wait.")
+    assert by_name(entities, "Cassius Wrenfield").type == "PERSON"
+
+
+def test_pronoun_makes_a_person_of_a_person_like_name(find):
+    doc, entities = find("Cassius Wrenfield met with Bertram Oyelowo on Tuesday. Later that day, he endorsed Oyelowo.")
+    he = next(t for t in doc if t.lower_ == "he")
+    assert entities.at(he).name == "Cassius Wrenfield" and entities.at(he).type == "PERSON"
+
+
+def test_pronoun_prefers_subject_over_object(find):
+    doc, entities = find("Rep. Liesel Amberg met Sen. Rosalind Teague. She praised the budget.")
+    she = next(t for t in doc if t.lower_ == "she")
+    assert entities.at(she).name == "Liesel Amberg"
+
+
+def test_pronoun_prefers_known_matching_gender_on_equal_salience(find):
+    doc, entities = find("Quillon Dravis and Ambrose Kettering attended. He spoke first.")
+    he = next(t for t in doc if t.lower_ == "he")
+    assert entities.at(he).name == "Ambrose Kettering"  # "ambrose" is in the male names list
+
+
+def test_pronoun_gender_from_title(find):
+    doc, entities = find("Mr. Corwin Dale and Ms. Fenella Crispin attended. She spoke first.")
+    she = next(t for t in doc if t.lower_ == "she")
+    assert entities.at(she).name == "Fenella Crispin"
+
+
+def test_pronoun_abstains_on_a_tie(find):
+    doc, entities = find("Mr. Quillon Dravis and Mr. Ambrose Kettering attended. He spoke first.")
+    he = next(t for t in doc if t.lower_ == "he")
+    assert entities.at(he) is None
+
+
+def test_pronoun_looks_back_two_sentences_only(find):
+    doc, entities = find("Rep. Liesel Amberg spoke. The room was quiet. Nobody moved. Everyone waited. She left.")
+    she = next(t for t in doc if t.lower_ == "she")
+    assert entities.at(she) is None
+
+
+def test_later_mention_missed_by_the_model_is_found(find):
+    doc, entities = find("The Brightwater Cement Company paid a fine. Critics said Brightwater Cement Company lied.")
+    assert len(by_name(entities, "Brightwater Cement Company").mentions) == 2
+
+
+def test_dates_and_money_are_no_entities(find):
+    _, entities = find("On Monday, March 3, the group paid $5,000.")
+    assert entities.clusters == []
+
+
+def test_dateline_is_no_actor(find):
+    _, entities = find("MILLBRAE FALLS, Ore. - Sen. Odile Varga spoke on Monday.")
+    assert names(entities) == {("Odile Varga", "PERSON")}
+
+
+def test_title_inside_a_run_starts_the_name(find):
+    _, entities = find("Lake Orvin Mayor Quillon Dravis spoke on Monday.")
+    assert ("Quillon Dravis", "PERSON") in names(entities)
+
+
+def test_organisation_name_with_for_a(find):
+    _, entities = find("Citizens for a Quieter Harbor met on Monday.")
+    assert ("Citizens for a Quieter Harbor", "ORG") in names(entities)
