@@ -32,6 +32,8 @@ MONEY = re.compile(
 SCALES = {"thousand": 1e3, "k": 1e3, "million": 1e6, "m": 1e6, "mn": 1e6, "billion": 1e9, "b": 1e9, "bn": 1e9, "trillion": 1e12}
 CURRENCIES = {"$": "USD", "us$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "dollars": "USD", "euros": "EUR", "pounds": "GBP"}
 RELATIVE_PRONOUNS = {"who", "whom", "which", "that", "whose"}
+#: Subjects that share out the act of an earlier clause's subjects: "A and B endorsed Y, and each gave $500".
+DISTRIBUTIVES = {"each", "both", "all"}
 SUBJECTS = {"nsubj", "nsubjpass", "csubj"}
 #: Argument types each predicate accepts (subject, object).
 ARGUMENT_TYPES = {
@@ -41,7 +43,7 @@ ARGUMENT_TYPES = {
 }
 #: Every rule the extractor can name in Relation.rule (before the ":"); each has a confidence in the lexicon.
 RULE_KINDS = ("verb", "verb-passive", "verb-converse", "noun", "noun-light-verb", "noun-converse", "noun-quote",
-              "agent-noun", "reciprocal", "quote-attack", "labelled-attack")
+              "agent-noun", "reciprocal", "quote-attack", "quote-endorse", "labelled-attack")
 #: Parts of speech a noun phrase is made of, when read off the surface.
 PHRASE_POS = {"DET", "ADJ", "NOUN", "PROPN", "NUM", "SYM"}
 SCORE = re.compile(r"\b\d{1,3}\s?[-–]\s?\d{1,3}\b")
@@ -130,8 +132,9 @@ class SurfaceReader:
 
     WINDOW = 12
 
-    def __init__(self, doc: Doc, entities: DocEntities, campaign_nouns: set[str]):
+    def __init__(self, doc: Doc, entities: DocEntities, campaign_nouns: set[str], including_preps: set[str]):
         self.doc, self.entities, self.campaign_nouns = doc, entities, campaign_nouns
+        self.including_preps = including_preps
 
     def frame(self, start: int, preps: Iterable[str]) -> dict[str, list[Arg]]:
         """Arguments after a trigger by preposition ("" for the phrase right after it).
@@ -208,6 +211,29 @@ class SurfaceReader:
                 return self.phrase(end + 1)
         return [], end
 
+    def late_apposition(self, noun: Token) -> list[Arg]:
+        """'two newcomers on Monday, A and B,': names set off by a comma after the noun's own modifiers.
+
+        The parse often hangs such names on the last modifier. The phrase must close there, and
+        a plural noun needs several names, a singular one a single name; after "including" any
+        number of names stand for part of the noun.
+        """
+        doc, end = self.doc, noun.sent.end
+        i = noun.i + 1
+        while i < end and i - noun.i <= self.WINDOW and doc[i].text != ",":
+            token = doc[i]
+            if token.pos_ in ("PUNCT", "AUX", "CCONJ", "SCONJ") or token.pos_ == "PRON" and token.tag_ != "PRP$" or (
+                    token.pos_ == "VERB" and token.tag_ not in ("VBN", "VBG")):
+                return []
+            i += 1
+        if i + 1 >= end or doc[i].text != ",":
+            return []
+        part = doc[i + 1].lower_ in self.including_preps
+        args, after = self.phrase(i + 2 if part else i + 1)
+        if not args or after < end and not (doc[after].is_punct or doc[after].lower_ in RELATIVE_PRONOUNS):
+            return []
+        return args if part or (len(args) > 1) == (noun.tag_ in ("NNS", "NNPS")) else []
+
     def _end(self, start: int) -> int:
         doc, i, seen_noun = self.doc, start, False
         while i < len(doc) and i - start < self.WINDOW:
@@ -217,7 +243,8 @@ class SurfaceReader:
                 break  # "Ida Brack surprised ...", "Reyes $5,000": a new phrase starts
             if token.pos_ == "PROPN" and not named and token.text.islower():
                 break  # a lower-case "proper noun" is a mis-tagged verb: "the Eastgate League stung"
-            if named or token.pos_ in PHRASE_POS or token.tag_ in ("PRP$", "POS", "HYPH") or token.lower_ == "each":
+            gerund = token.tag_ == "VBG" and i + 1 < len(doc) and doc[i + 1].pos_ == "NOUN"  # "shipping heir X"
+            if named or gerund or token.pos_ in PHRASE_POS or token.tag_ in ("PRP$", "POS", "HYPH") or token.lower_ == "each":
                 seen_noun = seen_noun or named or token.pos_ in ("NOUN", "PROPN")
                 i += 1
             else:
@@ -262,15 +289,19 @@ class RelationExtractor:
         quotes = rel["quotes"]
         self.speech_verbs = set(quotes["speech_verbs"])
         self.labelling_verbs = set(quotes["labelling_verbs"])
-        self.attack_cues = re.compile(r"\b(?:" + "|".join(map(re.escape, quotes["attack_cues"])) + r")\b", re.IGNORECASE)
+        self.attack_cues = _cue_pattern(quotes["attack_cues"])
+        self.endorsement_cues = _cue_pattern(quotes["endorsement_cues"])
         self.campaign_nouns = set(rel["recipients"]["campaign_nouns"])
         self.not_recipients = set(rel["recipients"]["not_recipients"])
         self.any_organisation = set(rel["definite_descriptions"]["any_organisation"])
+        self.double_object_verbs = set(rel["double_object_verbs"]["lemmas"])
+        self.including_preps = set(rel["including"]["preps"])
+        self.dismissive_verbs = set(quotes["dismissive_verbs"])
         self.confidence = {k: v for k, v in rel["rule_confidence"].items() if not k.startswith("_")}
 
     def __call__(self, doc: Doc, entities: DocEntities) -> list[Candidate]:
         self.doc, self.entities, self.money = doc, entities, find_money(doc)
-        self.surface = SurfaceReader(doc, entities, self.campaign_nouns)
+        self.surface = SurfaceReader(doc, entities, self.campaign_nouns, self.including_preps)
         self.quoted = quoted_tokens(doc)
         candidates = []
         for token in doc:
@@ -284,8 +315,9 @@ class RelationExtractor:
             if lemma in self.reciprocal_verbs:
                 candidates += self._reciprocal(token)
             if token.pos_ == "VERB" and lemma in self.speech_verbs:
-                candidates += self._quoted_attack(token)
-            if token.pos_ == "VERB" and lemma in self.labelling_verbs:
+                candidates += self._quoted(token, self.attack_cues, "CRITICIZED", "quote-attack")
+                candidates += self._quoted(token, self.endorsement_cues, "ENDORSES", "quote-endorse")
+            if token.pos_ == "VERB" and (lemma in self.labelling_verbs or lemma in self.dismissive_verbs):
                 candidates += self._labelled_attack(token)
         return candidates
 
@@ -298,35 +330,33 @@ class RelationExtractor:
         if not self._asserted(verb):
             return []
         predicate = entry["predicate"]
-        passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children) or (
-            verb.dep_ == "acl" and verb.tag_ == "VBN"
-        )
-        money = self._money_for(verb)
+        after = max([verb.i, *(c.i for c in verb.children if c.lower_ in particles)]) + 1
+        agents = self._prep_args(verb, ["by"], deps=("agent", "prep")) or self._surface(after, ["by"])
+        passive = not entry.get("converse") and self._passive(verb, entry, agents)
+        money = self._money_for(verb, passive=passive)
         if entry.get("requires_money") and not money:
             return []
         if predicate == "CRITICIZED" and SCORE.search(self.doc[verb.left_edge.i:verb.right_edge.i + 1].text):
             return []  # "the Tigers blasted the Lions 42-7": a game, not words
-        after = max([verb.i, *(c.i for c in verb.children if c.lower_ in particles)]) + 1
         if entry.get("converse"):
             preps = entry.get("subject_preps", ["from"])
             givers = self._prep_args(verb, preps) or self._surface(after, preps)
             return self._pairs(givers, predicate, self._subjects(verb), verb, "verb-converse", money)
+        preps = entry.get("object_preps", [])
         if passive:
-            subjects = self._prep_args(verb, ["by"], deps=("agent", "prep")) or self._surface(after, ["by"])
-            objects = self._args_of_deps(verb, ("nsubjpass",)) or (
-                self._resolve(verb.head) if verb.dep_ == "acl" else []
+            objects = self._args_of_deps(verb, ("nsubjpass",)) or self._prep_args(verb, preps) or (
+                self._resolve(verb.head) if verb.dep_ == "acl" else self._args_of_deps(verb, ("nsubj",))
             )
-            return self._pairs(subjects, predicate, objects, verb, "verb-passive", money)
+            return self._pairs(agents, predicate, objects, verb, "verb-passive", money)
         objects = []
         if entry.get("direct_object", True):
             objects += self._args_of_deps(verb, ("dobj",))
         if entry.get("dative"):
             objects += self._args_of_deps(verb, ("dative", "iobj"), skip_preps=True)
-            objects += self._first_of_two_objects(verb, money)
-        preps = entry.get("object_preps", [])
+            objects += self._moneyless_objects(verb, money)
         objects += self._prep_args(verb, preps)
-        for elided in (c for c in verb.children if c.dep_ == "conj" and c.pos_ not in ("VERB", "AUX")):
-            objects += self._prep_args(elided, preps)  # "$5,000 to A and $2,500 to B"
+        for part in self._parts(verb):
+            objects += self._prep_args(part, preps)
         if verb.dep_ == "relcl" and not objects and any(
             c.dep_ == "dobj" and c.lower_ in RELATIVE_PRONOUNS for c in verb.children
         ):
@@ -340,16 +370,15 @@ class RelationExtractor:
         if any(c.dep_ in ("compound", "amod", "nmod") and c.lower_ in entry.get("reject_modifiers", []) for c in noun.children):
             return []
         governor = self._governing_verb(noun)
+        converse = self._converse(noun, governor, entry)
         light_verbs = entry.get("light_verbs")
-        if light_verbs and (governor is None or governor.lemma_.lower() not in light_verbs):
+        if light_verbs and not converse and not self._light_verb_names(noun, governor) & set(light_verbs):
             return []
         if not self._asserted(noun) or (governor is not None and not self._asserted(governor)):
             return []
         predicate = entry["predicate"]
         money = self._money_for(noun)
         object_preps, subject_preps = entry.get("object_preps", []), entry.get("subject_preps", [])
-        converse = (governor is not None and noun.dep_ != "pobj" and not light_verbs
-                    and governor.lemma_.lower() in self.converse_verbs)
         if converse:  # "Y won the endorsement of X"
             givers = self._prep_args(noun, sorted(self.giver_preps)) + self._prep_args(governor, ["from"])
             receivers = self._subjects(governor) + self._prep_args(noun, object_preps)
@@ -366,7 +395,8 @@ class RelationExtractor:
                 subjects = self._subjects(governor)
                 rule = "noun-light-verb"
             if not objects:
-                objects = self._prep_args(governor, object_preps) or self._surface(governor.i + 1, object_preps)
+                objects = (self._prep_args(governor, object_preps) or self._first_object(governor, noun)
+                           or self._surface(governor.i + 1, object_preps))
         if subjects and not objects and predicate == "ENDORSES":
             objects = self._quoted_names(noun.sent, exclude={a.cluster.name for a in subjects})
             rule = "noun-quote"
@@ -409,23 +439,25 @@ class RelationExtractor:
                     candidates += self._pairs([a], predicate, [b], verb, "reciprocal", None)
         return candidates
 
-    def _quoted_attack(self, verb: Token) -> list[Candidate]:
-        """'"..., a disaster," X said of Y': a quote that attacks its one named target."""
+    def _quoted(self, verb: Token, cues: re.Pattern, predicate: str, rule: str) -> list[Candidate]:
+        """'"..., a disaster," X said of Y', '"I'm voting for Y," X said': a quote whose cue attacks or
+        backs the quote's one named target (or the 'said of' object)."""
         quote = [t for t in verb.sent if t.i in self.quoted]
-        if not quote or not self.attack_cues.search(" ".join(t.text for t in quote)) or not self._asserted(verb):
+        if not quote or not cues.search(" ".join(t.text for t in quote)) or not self._asserted(verb):
             return []
         if any(t.lower_ in self.negators for t in quote):
             return []  # "I never said X was corrupt"
         speakers = self._subjects(verb)
         targets = self._prep_args(verb, ["of", "about"]) or self._quoted_names(
             verb.sent, exclude={a.cluster.name for a in speakers})
-        return self._pairs(speakers, "CRITICIZED", targets, verb, "quote-attack", None)
+        return self._pairs(speakers, predicate, targets, verb, rule, None)
 
     def _labelled_attack(self, verb: Token) -> list[Candidate]:
         """'X called Y "a liar"', 'X branded Y corrupt': the label attacks Y."""
-        label = [t for c in verb.children if c.dep_ in ("oprd", "xcomp", "ccomp", "acomp") or (c.dep_ == "prep" and c.lower_ == "as")
-                 for t in c.subtree]
-        if not label or not self.attack_cues.search(" ".join(t.text for t in label)) or not self._asserted(verb):
+        dismissive = verb.lemma_.lower() in self.dismissive_verbs
+        label = [t for c in verb.children if c.dep_ == "prep" and c.lower_ == "as"
+                 or not dismissive and c.dep_ in ("oprd", "xcomp", "ccomp", "acomp") for t in c.subtree]
+        if not label or not (dismissive or self.attack_cues.search(" ".join(t.text for t in label))) or not self._asserted(verb):
             return []
         targets = self._args_of_deps(verb, ("dobj",)) or [
             a for c in verb.children if c.dep_ in ("ccomp", "xcomp") for a in self._args_of_deps(c, ("nsubj",))]
@@ -433,6 +465,51 @@ class RelationExtractor:
         return self._pairs(speakers, "CRITICIZED", targets, verb, "labelled-attack", None)
 
     # -- arguments --------------------------------------------------------
+    def _passive(self, verb: Token, entry: dict, agents: list[Arg]) -> bool:
+        """Passive voice, also where the parse read a participle as a past tense ("The PAC, bankrolled by X, ...")."""
+        if any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children) or verb.dep_ == "acl" and verb.tag_ == "VBN":
+            return True
+        return bool(agents) and entry.get("direct_object", True) and verb.tag_ in ("VBD", "VBN") and not any(
+            c.dep_ in ("dobj", "dative") for c in verb.children)
+
+    def _parts(self, verb: Token) -> list[Token]:
+        """Phrases that repeat a verb's act with another recipient: "$500 to A and $250 to B", "including $100 to C"."""
+        parts = [c for c in verb.children if c.dep_ == "conj" and c.pos_ not in ("VERB", "AUX")]
+        holders = [verb, *(c for c in verb.children if c.dep_ == "dobj")]
+        including = [c for h in holders for c in h.children if c.dep_ == "prep" and c.lower_ in self.including_preps]
+        return parts + including + [p for c in including for p in c.children if p.dep_ == "pobj"]
+
+    def _light_verb_names(self, noun: Token, governor: Token | None) -> set[str]:
+        """How the lexicon may name the verb a trigger noun hangs on: 'throw' (threw its support), 'come under' (came under fire)."""
+        if governor is None:
+            return set()
+        lemma = governor.lemma_.lower()
+        if noun.dep_ != "pobj":
+            return {lemma}
+        return {lemma, " ".join([lemma, *(c.lower_ for c in governor.children if c.dep_ == "prt"), noun.head.lower_])}
+
+    def _converse(self, noun: Token, governor: Token | None, entry: dict) -> bool:
+        """'Y won the endorsement of X', 'Y came under fire from X': the verb's subject receives.
+
+        A bare verb counts only for its object ('won the support'), and an object preposition
+        of the noun that names someone ('took a swipe at Y') shows the subject acts.
+        """
+        if governor is None:
+            return False
+        names = self._light_verb_names(noun, governor)
+        if noun.dep_ == "pobj":
+            names.discard(governor.lemma_.lower())
+        own_preps = set(entry.get("object_preps", [])) - self.giver_preps
+        return bool(names & self.converse_verbs) and not (
+            self._prep_args(governor, own_preps) or self._prep_args(noun, own_preps))
+
+    def _first_object(self, governor: Token, noun: Token) -> list[Arg]:
+        """'gave Y her endorsement', 'handed Y a $500 check': the first object of a double-object verb receives."""
+        if governor.lemma_.lower() not in self.double_object_verbs:
+            return []
+        return [a for c in governor.children if c.dep_ in ("dative", "iobj", "dobj") and c.pos_ != "ADP" and c.i < noun.i
+                for t in [c, *c.conjuncts] for a in self._resolve(t)]
+
     def _particles(self, verb: Token, wanted: str | None) -> set[str]:
         """Particles of a phrasal verb; the parse often calls the one right after the verb a preposition."""
         found = {c.lower_ for c in verb.children if c.dep_ == "prt"}
@@ -441,13 +518,14 @@ class RelationExtractor:
             found.add(wanted)
         return found
 
-    def _first_of_two_objects(self, verb: Token, money: list[Money]) -> list[Arg]:
-        """'gave the campaign of X $7,500': the parse makes both objects dobj; the one without money receives."""
-        objects = [c for c in verb.children if c.dep_ == "dobj"]
-        money_tokens = {i for m in money for i in range(m.start, m.end)}
-        if len(objects) < 2 or not any(t.i in money_tokens for t in objects[-1].subtree):
+    def _moneyless_objects(self, verb: Token, money: list[Money]) -> list[Arg]:
+        """'gave the campaign of X $7,500', 'sent A and B $500 apiece': the parse makes the receiver a
+        direct object; of a verb that gives money, the object without the money receives it."""
+        if not money:
             return []
-        return [a for c in objects[:-1] if not any(t.i in money_tokens for t in c.subtree) for a in self._resolve(c)]
+        money_tokens = {i for m in money for i in range(m.start, m.end)}
+        return [a for c in verb.children if c.dep_ == "dobj" and not any(t.i in money_tokens for t in c.subtree)
+                for t in [c, *c.conjuncts] for a in self._resolve(t)]
 
     def _subjects(self, verb: Token) -> list[Arg]:
         """Who does it: the verb's subject, else the subject it shares or inherits."""
@@ -455,7 +533,7 @@ class RelationExtractor:
         while verb is not None and verb.i not in seen:
             seen.add(verb.i)
             found = self._args_of_deps(verb, ("nsubj",))
-            if found or any(c.dep_ in SUBJECTS for c in verb.children):
+            if found or any(c.dep_ in SUBJECTS and c.lower_ not in DISTRIBUTIVES for c in verb.children):
                 return found
             if verb.dep_ in ("conj", "xcomp", "advcl", "pcomp", "dobj", "pobj", "prep") and verb.head.i != verb.i:
                 verb = verb.head
@@ -476,7 +554,7 @@ class RelationExtractor:
                 if skip_preps and child.pos_ == "ADP":
                     found += self._prep_args(head, [child.lower_], deps=(child.dep_,))
                     continue
-                for token in [child, *child.conjuncts]:
+                for token in [child, *child.conjuncts, *_parallel_conjuncts(child)]:
                     found += self._resolve(token)
         return found
 
@@ -509,9 +587,17 @@ class RelationExtractor:
             return self._resolve(token.head.head, depth + 1)
         for child in token.children:
             if child.dep_ == "appos":
-                found = [a for t in [child, *child.conjuncts] for a in self._resolve(t, depth + 1)]
+                found = [a for t in [child, *child.conjuncts, *_parallel_conjuncts(child)] for a in self._resolve(t, depth + 1)]
                 if found:
                     return found
+        if token.dep_ == "appos":  # "X, a ballot committee funded by Y": the committee is X
+            found = self._resolve(token.head, depth + 1)
+            if found:
+                return found
+        if token.pos_ == "NOUN":
+            found = self.surface.late_apposition(token)
+            if found:
+                return found
         if lemma in self.campaign_nouns:
             for child in token.children:
                 if child.dep_ in ("poss", "compound"):
@@ -562,10 +648,12 @@ class RelationExtractor:
             return self.doc[i]
         return None
 
-    def _money_for(self, trigger: Token, own_clauses: bool = False) -> list[Money]:
-        """The money a trigger's own phrase states, not a neighbouring clause's."""
+    def _money_for(self, trigger: Token, own_clauses: bool = False, passive: bool = False) -> list[Money]:
+        """The money a trigger's own phrase states, not a neighbouring clause's (a passive's subject is its own: "$500 was given")."""
         skipped = {"conj", "cc", "nsubj", "nsubjpass"} if own_clauses else {
             "conj", "relcl", "ccomp", "advcl", "parataxis", "cc", "nsubj", "nsubjpass"}
+        if passive:
+            skipped.discard("nsubjpass")
         own = {trigger.i}
         for child in trigger.children:
             # A verb's "conj" amount is an elided second act: "$500 to A and another $250 to B".
@@ -633,6 +721,17 @@ class RelationExtractor:
                     round(confidence, 2), _nearest(money, obj.at) if predicate == "DONATED_TO" else None,
                 ))
         return candidates
+
+
+def _cue_pattern(cues: list[str]) -> re.Pattern:
+    """Whole words or phrases of a quote, case-insensitive; the quote's tokens are joined by spaces."""
+    return re.compile(r"\b(?:" + "|".join(map(re.escape, cues)) + r")\b", re.IGNORECASE)
+
+
+def _parallel_conjuncts(token: Token) -> list[Token]:
+    """'A of Eastport and B of Millhaven': the parse hangs B on Eastport; B's own 'of' phrase shows it is A's peer."""
+    return [c for prep in token.children if prep.dep_ == "prep" for pobj in prep.children if pobj.dep_ == "pobj"
+            for c in pobj.conjuncts if any(g.dep_ == "prep" and g.lower_ == prep.lower_ for g in c.children)]
 
 
 def _nearest(money: list[Money], at: int) -> Money | None:

@@ -21,8 +21,8 @@ from kg.lexicon import Lexicon
 from kg.records import ENTITY_LABELS
 
 PARTY_TAG = re.compile(r"\(\s*(?:[DRIL]|Dem|Rep|Ind|GOP)\.?\s*[-–]\s*[A-Z][A-Za-z. ]{0,20}\)")
-#: "PORT ADLEY, Ost. - ...": the place an article was filed from, not an actor in it.
-DATELINE = re.compile(r"^[ \t]*[A-Z][A-Z.'’]+(?: [A-Z][A-Z.'’]+)*,[^\n]{0,30}?(?=\s[-–—]\s)", re.MULTILINE)
+#: "PORT ADLEY, Ost. - ...", "KELLMOOR — ...": the place a text or paragraph was filed from, not an actor in it.
+DATELINE = re.compile(r"^[ \t]*[A-Z][A-Z.'’]+(?: [A-Z][A-Z.'’]+)*(?:,[^\n]{0,30}?)?(?=\s[-–—]\s)", re.MULTILINE)
 ACRONYM = re.compile(r"^[A-Z][A-Z&.\-]{1,9}$")
 NAME_DEPS = {"compound", "flat", "nmod", "amod", "nummod", "punct", "cc", "conj", "poss", "case", "det", "appos"}
 OTHER_NER = {"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"}
@@ -132,6 +132,8 @@ class MentionFinder:
                 end += 1
             elif token.like_num and doc[end - 1].lower_ == "local":
                 end += 1
+            elif token.tag_ == "POS" and _inside_one_entity(token) and end + 1 < len(doc) and _inside_one_entity(doc[end + 1]):
+                end += 1  # "the Harbor Pilots' Benevolent Society": a possessive inside one NER name
             elif token.text == "-" and not doc[end - 1].whitespace_ and not token.whitespace_ and end + 1 < len(doc):
                 end += 2
             elif token.lower_ in ("of", "for", "and", "&") and end + 1 < len(doc) and self._is_name_word(doc[end + 1]):
@@ -351,9 +353,10 @@ class MentionFinder:
         """he/she/it resolve to the most salient compatible entity nearby.
 
         Candidates are entity mentions before the pronoun in its sentence or
-        the two before; subjects outrank other roles, then the nearer sentence,
-        then a known matching gender; a tie between two different entities
-        leaves the pronoun unresolved.
+        the two before; subjects outrank other roles, then a known matching
+        gender (over a nearer entity of unknown gender), then the nearer
+        sentence; a tie between two different entities leaves the pronoun
+        unresolved.
         """
         sentences = list(doc.sents)
         sentence_of = {t.i: n for n, s in enumerate(sentences) for t in s}
@@ -381,7 +384,7 @@ class MentionFinder:
                     head = doc[m.end - 1]
                     role = 1 if head.dep_ in SUBJECT_DEPS or _subject_conjunct(head) else 0
                     agrees = 1 if gender and cluster.gender == gender else 0
-                    score = (role, -distance, agrees)
+                    score = (role, agrees, -distance)
                     if index not in best or score > best[index]:
                         best[index] = score
             if not best:
@@ -408,6 +411,10 @@ def _clause_subjects(token: Token) -> set[int]:
         else:
             verb = None
     return subjects
+
+
+def _inside_one_entity(token: Token) -> bool:
+    return token.ent_iob_ == "I" and token.ent_type_ in ENTITY_LABELS
 
 
 def _subject_conjunct(token: Token) -> bool:

@@ -124,6 +124,94 @@ CASES = {
     "endorsee named only in the quote": (
         '"Rosalind Teagarden will fight for every family," Rep. Augustin Marlowe said as he announced his endorsement.',
         {("Augustin Marlowe", E, "Rosalind Teagarden", None)}),
+    # light verb + noun + preposition, and phrasal verbs
+    "took a swipe at, after a fronted adverbial": (
+        "Addressing the chamber on Friday, Sen. Quillan Ashdown took a swipe at Gov. Rosalind Petheridge over the budget.",
+        {("Quillan Ashdown", C, "Rosalind Petheridge", None)}),
+    "turned his fire on": ("Sen. Thaddeus Wimborne has turned his fire on Gov. Ophelia Strand.",
+                           {("Thaddeus Wimborne", C, "Ophelia Strand", None)}),
+    "rounded on": ("Rep. Casimir Olendorf rounded on Speaker Winifred Taverner during Thursday's debate.",
+                   {("Casimir Olendorf", C, "Winifred Taverner", None)}),
+    "lined up behind her bid": (
+        "Councilwoman Brunhilde Axford launched her campaign in May. By July, the Tidewater Carpenters Guild had "
+        "lined up behind her bid.",
+        {("Tidewater Carpenters Guild", E, "Brunhilde Axford", None)}),
+    "handed money to": ("Tech investor Corwin Halloway handed $2m to the Brighter Valley Committee in October.",
+                        {("Corwin Halloway", D, "Brighter Valley Committee", "$2m")}),
+    # converse phrases: the subject receives
+    "came under fire from": (
+        "School Superintendent Maelis Corrigan came under fire from Councilman Bertrand Osei on Tuesday over test scores.",
+        {("Bertrand Osei", C, "Maelis Corrigan", None)}),
+    "drew fire from": ("Gov. Leocadia Frame drew fire from Sen. Ruprecht Hale over the pension deal.",
+                       {("Ruprecht Hale", C, "Leocadia Frame", None)}),
+    "won the support of": ("Councilwoman Renske Abara won the support of the Northside Teachers Union.",
+                           {("Northside Teachers Union", E, "Renske Abara", None)}),
+    # double objects with a nominal trigger or money
+    "gave Y his endorsement": ("Gov. Ansgar Pellham gave Councilman Tobiah Varnell his endorsement on Monday.",
+                               {("Ansgar Pellham", E, "Tobiah Varnell", None)}),
+    "apiece to coordinated first objects": (
+        "Retired banker Ottoline Fairweather sent Rep. Jessamy Crowe and state Sen. Emrys Hollin $2,500 apiece in June.",
+        {("Ottoline Fairweather", D, "Jessamy Crowe", "$2,500"), ("Ottoline Fairweather", D, "Emrys Hollin", "$2,500")}),
+    "each after coordinated subjects": (
+        "The Millbrook Grocers Association and the Eastfield Dairy Council endorsed Sen. Ottavio Rains, and each gave "
+        "his campaign $4,000.",
+        {("Millbrook Grocers Association", E, "Ottavio Rains", None), ("Eastfield Dairy Council", E, "Ottavio Rains", None),
+         ("Millbrook Grocers Association", D, "Ottavio Rains", "$4,000"),
+         ("Eastfield Dairy Council", D, "Ottavio Rains", "$4,000")}),
+    "including part of a sum": (
+        "The Harrowgate Growers PAC gave $60,000 to members of the state Senate, including $8,000 to Sen. Aldith Penrose.",
+        {("Harrowgate Growers PAC", D, "Aldith Penrose", "$8,000")}),
+    "funneling into the coffers of": (
+        "Dentist Philippa Norcott entered politics last spring, funneling $80,000 into the coffers of the Citizens for "
+        "Cleaner Rivers Committee.",
+        {("Philippa Norcott", D, "Citizens for Cleaner Rivers Committee", "$80,000")}),
+    # participles and passives
+    "participle on an apposition": (
+        "Neighbors for a Safer Harbor, a ballot committee funded by the Tolliver Builders Association, submitted "
+        "signatures on Monday.",
+        {("Tolliver Builders Association", D, "Neighbors for a Safer Harbor", None)}),
+    "participle misread as past tense, adverbs before by": (
+        "The Greenbelt Futures Project, bankrolled almost entirely by shipping magnate Lysander Cobb, has spent heavily "
+        "on radio ads.",
+        {("Lysander Cobb", D, "Greenbelt Futures Project", None)}),
+    "passive with the money as subject": (
+        "A total of $45,000 was contributed to the Ashgrove County Republican Party by Ingrid Salvesen last year.",
+        {("Ingrid Salvesen", D, "Ashgrove County Republican Party", "$45,000")}),
+    # names set off after an adverbial, appositions, coordinated subjects
+    "plural noun, adverbial, then the names": (
+        "The Lakeshore Nurses Guild put its support behind two first-time candidates on Tuesday, Oswin Marlowe and "
+        "Perpetua Galloway, who are seeking seats on the school board.",
+        {("Lakeshore Nurses Guild", E, "Oswin Marlowe", None), ("Lakeshore Nurses Guild", E, "Perpetua Galloway", None)}),
+    "participle on a plural noun, names after": (
+        "Both candidates backed by Mayor Idonea Farrant in last week's runoff, Severin Holt and Camilla Oyelaran, "
+        "won comfortably.",
+        {("Idonea Farrant", E, "Severin Holt", None), ("Idonea Farrant", E, "Camilla Oyelaran", None)}),
+    "plural noun, then including names": (
+        "The Ironbridge Builders PAC backed three council candidates this spring, including Merritt Fanshawe and Olwen Tregarth.",
+        {("Ironbridge Builders PAC", E, "Merritt Fanshawe", None), ("Ironbridge Builders PAC", E, "Olwen Tregarth", None)}),
+    "role noun with of-phrase, then the name": (
+        "Premier Odilia Marchetti accused the leader of the opposition, Fergus Yardley, of stalling the housing bill.",
+        {("Odilia Marchetti", C, "Fergus Yardley", None)}),
+    "apposition after an adverbial, singular": (
+        "Rep. Garrick Tennant secured a $25,000 contribution from the union's political arm, the Bricklayers Action Fund.",
+        {("Bricklayers Action Fund", D, "Garrick Tennant", "$25,000")}),
+    "coordinated subjects each with a place": (
+        "Mayors Ingeborg Tallis of Westbrook and Caspian Mbeki of Larkfield jointly condemned Gov. Perrin Ashcombe on Tuesday.",
+        {("Ingeborg Tallis", C, "Perrin Ashcombe", None), ("Caspian Mbeki", C, "Perrin Ashcombe", None)}),
+    # quotes and labels
+    "said of a role noun, target named in the quote": (
+        '"Rowan Ellery has misled voters for years," Councilman Dorian Kettle said of the county clerk on Monday.',
+        {("Dorian Kettle", C, "Rowan Ellery", None)}),
+    "dismissed Y as": (
+        'Union president Fenwick Alderton on Friday dismissed Mayor Sigrid Holloway as "a caretaker with a ribbon-cutting habit."',
+        {("Fenwick Alderton", C, "Sigrid Holloway", None)}),
+    "quote that declares a vote": (
+        '"I\'ll be voting for Imelda Roskovic, and so should you," Councilman Barnaby Thorne said on Monday.',
+        {("Barnaby Thorne", E, "Imelda Roskovic", None)}),
+    # datelines
+    "dateline without a comma is no entity": (
+        "HALLORAN BAY — Mining heir Cuthbert Vayne donated $1.5 million to the Rural Progress Party last year.",
+        {("Cuthbert Vayne", D, "Rural Progress Party", "$1.5 million")}),
     # pronouns
     "pronoun subject from previous sentence": (
         "Cassius Wrenfield met with Bertram Oyelowo on Tuesday. Later that day, he endorsed Oyelowo for treasurer.",
@@ -158,6 +246,18 @@ NOTHING = {
     "criticized a non-entity": "Councilwoman Renate Szalai blasted the proposed transit levy, Mayor Dorian Shawcross said.",
     "praise is not endorsement": "Mayor Leopold Hanrahan praised Councilman Ezra Blountford for his work on zoning.",
     "give without money": "Sen. Quincy Adebayo-Marsh gave a speech to the Fernhill Chamber of Commerce.",
+    "leaning toward backing": "Gov. Petronella Vask is leaning toward backing Rep. Hamish Doyle in the primary.",
+    "came under fire from unnamed critics": "Superintendent Maelis Corrigan came under fire from critics on Tuesday over test scores.",
+    "sports blasted a shot": "Winger Tobias Renner blasted a shot past Ivo Kessler in the 80th minute.",
+    "sports took a shot at a title": "The Kestrel Rovers took a shot at the title on Saturday.",
+    "turned on the lights": "Mayor Hester Quayle turned on the lights at the Kellmoor Arena.",
+    "double object without a trigger is praise": "Gov. Ambrose Tillery gave Councilwoman Nadia Brennan high marks for her work on the budget.",
+    "names after a comma that start a new clause": (
+        "Mayor Linnea Drogheda criticized the transit plan on Monday, Councilman Abel Fairchild said."),
+    "dismissed a non-entity": "Councilwoman Dagny Holm dismissed the lawsuit as frivolous.",
+    "negated vote in a quote": '"I will never vote for Imelda Roskovic," Councilman Barnaby Thorne said.',
+    "gunfire is no criticism": "Police opened fire on protesters near the Kellmoor Arena.",
+    "participle on a non-entity": "The measure, backed by Gov. Felix Arden, passed on Monday.",
 }
 
 

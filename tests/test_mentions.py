@@ -126,3 +126,20 @@ def test_title_inside_a_run_starts_the_name(find):
 def test_organisation_name_with_for_a(find):
     _, entities = find("Citizens for a Quieter Harbor met on Monday.")
     assert ("Citizens for a Quieter Harbor", "ORG") in names(entities)
+
+
+def test_dateline_without_comma_is_no_entity(find):
+    _, entities = find("HALLORAN BAY — Mining heir Cuthbert Vayne spoke.\n\nKELLMOOR — Mayor Olek Tamm replied.")
+    assert names(entities) == {("Cuthbert Vayne", "PERSON"), ("Olek Tamm", "PERSON")}
+
+
+def test_possessive_inside_an_organisation_name(find):
+    _, entities = find("The Harbor Pilots' Benevolent Society endorsed Mayor Olek Tamm.")
+    assert ("Harbor Pilots' Benevolent Society", "ORG") in names(entities)
+
+
+def test_pronoun_prefers_known_gender_over_nearer_unknown(find):
+    doc, entities = find("Mayor Frederick Achebe had a good month. The Riverside Tenants Union and Chief Ngozi Abara "
+                         "lined up behind his re-election bid.")
+    his = next(t for t in doc if t.lower_ == "his")
+    assert entities.at(his).name == "Frederick Achebe"
