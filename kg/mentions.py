@@ -22,7 +22,12 @@ from kg.records import ENTITY_LABELS
 
 PARTY_TAG = re.compile(r"\(\s*(?:[DRIL]|Dem|Rep|Ind|GOP)\.?\s*[-–]\s*[A-Z][A-Za-z. ]{0,20}\)")
 #: "PORT ADLEY, Ost. - ...", "KELLMOOR — ...": the place a text or paragraph was filed from, not an actor in it.
-DATELINE = re.compile(r"^[ \t]*[A-Z][A-Z.'’]+(?: [A-Z][A-Z.'’]+)*(?:,[^\n]{0,30}?)?(?=\s[-–—]\s)", re.MULTILINE)
+CAPITAL = "A-ZÀ-ÖØ-Þ"
+DATELINE = re.compile(
+    rf"^[ \t]*[{CAPITAL}][{CAPITAL}.'’]+(?: [{CAPITAL}][{CAPITAL}.'’]+)*(?:,[^\n]{{0,30}}?)?"
+    r"(?:\s*\([A-Za-z. ]{1,20}\))?(?=\s[-–—]\s)",
+    re.MULTILINE,
+)
 ACRONYM = re.compile(r"^[A-Z][A-Z&.\-]{1,9}$")
 NAME_DEPS = {"compound", "flat", "nmod", "amod", "nummod", "punct", "cc", "conj", "poss", "case", "det", "appos"}
 OTHER_NER = {"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"}
@@ -78,6 +83,8 @@ class MentionFinder:
         self.male_titles = set(names["male_titles"])
         self.female_titles = set(names["female_titles"])
         self.org_keywords = set(names["org_keywords"])
+        self.numbered_units = set(names["numbered_units"])
+        self.law_words = set(names["law_words"])
         self.corporate_suffixes = set(names["corporate_suffixes"])
         self.not_names = set(names["not_names"])
         self.groups = set(names["groups"])
@@ -130,7 +137,7 @@ class MentionFinder:
             token = doc[end]
             if self._is_name_word(token) or token.text in ("Co.", "Inc.", "Corp.", "Ltd."):
                 end += 1
-            elif token.like_num and doc[end - 1].lower_ == "local":
+            elif token.like_num and doc[end - 1].lower_ in self.numbered_units:
                 end += 1
             elif token.tag_ == "POS" and _inside_one_entity(token) and end + 1 < len(doc) and _inside_one_entity(doc[end + 1]):
                 end += 1  # "the Harbor Pilots' Benevolent Society": a possessive inside one NER name
@@ -166,6 +173,8 @@ class MentionFinder:
         name = _clean_name(span.text)
         if not name or name.lower() in self.not_names or not any(c.isalpha() for c in name):
             return None
+        if span[-1].lower_ in self.law_words or len(span) == 1 and span[0].lower_ in self.org_keywords:
+            return None  # "the Fair Pay Act" is a bill; a lone "PAC" or "Union" names nobody
         votes = self._votes(span, title)
         if not votes:
             return None

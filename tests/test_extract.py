@@ -219,6 +219,23 @@ CASES = {
     "pronoun gender from title": (
         "Mr. Desmond Halloran and Ms. Fenella Crispin attended the gala. She later gave $500 to Rep. Auberon Teague.",
         {("Fenella Crispin", D, "Auberon Teague", "$500")}),
+    # datelines and names
+    "wire dateline with agency": (
+        "KESTREL FALLS (AP) — Attorney General Wendeline Asquith on Monday endorsed Supervisor Ottokar Brill.",
+        {("Wendeline Asquith", E, "Ottokar Brill", None)}),
+    "dateline with accented capitals": (
+        "SØNDERVIK — Former Minister Ragnhild Østby laid into her successor, Minister Eilif Brå, on Friday.",
+        {("Ragnhild Østby", C, "Eilif Brå", None)}),
+    "numbered lodge keeps its number": (
+        "Mayor Casimir Ollenby was criticized by the Brotherhood of Tram Operators Lodge 14 on Monday.",
+        {("Brotherhood of Tram Operators Lodge 14", C, "Casimir Ollenby", None)}),
+    # more vocabulary
+    "chided": ("Speaker Augustin Pellerin chided Rep. Solveig Marrow for missing the vote.",
+               {("Augustin Pellerin", C, "Solveig Marrow", None)}),
+    "got behind": ("The Harrowgate Nurses Guild got behind Councilwoman Petra Linwood on Monday.",
+                   {("Harrowgate Nurses Guild", E, "Petra Linwood", None)}),
+    "maxed out to a campaign": ("Investor Corwin Abernath maxed out to Sen. Iolanthe Brisk's campaign in March.",
+                                {("Corwin Abernath", D, "Iolanthe Brisk", None)}),
 }
 
 NOTHING = {
@@ -258,6 +275,8 @@ NOTHING = {
     "negated vote in a quote": '"I will never vote for Imelda Roskovic," Councilman Barnaby Thorne said.',
     "gunfire is no criticism": "Police opened fire on protesters near the Kellmoor Arena.",
     "participle on a non-entity": "The measure, backed by Gov. Felix Arden, passed on Monday.",
+    "a bill is no entity": "The Lakeland Renters Union blasted the Fair Deposits Act on Tuesday.",
+    "a lone PAC names nobody": "Her PAC gave $5,000 to the cause on Monday, Rep. Ysolde Carrick said.",
 }
 
 
