@@ -1,0 +1,12 @@
+// Donations to an entity: per donor, the number of donations and their total amount.
+//
+// param name: the recipient's name or one of its aliases, any case
+// example: kg query donations-to --param name="Raymond Castellano"
+MATCH (donor:Entity)-[r:DONATED_TO]->(e:Entity)
+WHERE toLower(e.name) = toLower($name)
+   OR any(alias IN e.aliases WHERE toLower(alias) = toLower($name))
+WITH donor, e, r ORDER BY r.amount
+RETURN donor.name AS donor, e.name AS recipient, count(r) AS donations,
+       sum(r.amount_value) AS total, count(r.amount_value) AS with_amount,
+       collect(DISTINCT r.currency) AS currencies, collect(r.amount) AS amounts
+ORDER BY total DESC, donor, recipient, donations, with_amount, currencies, amounts

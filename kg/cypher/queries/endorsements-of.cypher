@@ -1,0 +1,10 @@
+// Who endorses an entity, with the number of pieces of evidence per endorser.
+//
+// param name: the entity's name or one of its aliases, any case
+// example: kg query endorsements-of --param name="Raymond Castellano"
+MATCH (endorser:Entity)-[r:ENDORSES]->(e:Entity)
+WHERE toLower(e.name) = toLower($name)
+   OR any(alias IN e.aliases WHERE toLower(alias) = toLower($name))
+RETURN endorser.name AS endorser, endorser.type AS endorser_type, e.name AS endorsed,
+       count(r) AS evidence
+ORDER BY evidence DESC, endorser, endorser_type, endorsed
