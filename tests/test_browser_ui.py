@@ -14,9 +14,8 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from kg.export import draw
 from kg.query import browser_param_command, browser_url, load_query, style_path
-from kg.store.embedded import EmbeddedStore
 from tests.browser import console_errors, open_browser, save_screenshot
-from tests.test_query import NEO4J_PASSWORD, NEO4J_URI, fictional_graphs, open_neo4j
+from tests.test_query import NEO4J_PASSWORD, NEO4J_URI, fictional_graphs
 
 #: Fires the drag-and-drop events of a file dropped on the page, as a user
 #: dropping style.grass on the Browser window would.
@@ -38,24 +37,17 @@ def browser():
 
 
 @pytest.fixture
-def neo4j_store():
-    store = open_neo4j()
-    store.write(fictional_graphs())
-    yield store
-    store.close()
+def neo4j_store(neo4j_store):
+    """The suite's wiped Neo4j, holding the fictional graphs."""
+    neo4j_store.write(fictional_graphs())
+    return neo4j_store
 
 
 @pytest.fixture
-def embedded_store(tmp_path):
-    store = EmbeddedStore(tmp_path / "kg-data")
-    store.write(fictional_graphs())
-    yield store
-    store.close()
-
-
-@pytest.fixture(params=["embedded", "neo4j"])
-def store(request):
-    return request.getfixturevalue(f"{request.param}_store")
+def embedded_store(embedded_store):
+    """A fresh embedded store holding the fictional graphs."""
+    embedded_store.write(fictional_graphs())
+    return embedded_store
 
 
 def frame_with(driver, text):

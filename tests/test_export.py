@@ -24,7 +24,6 @@ from kg.export import (
     result_subgraph,
 )
 from kg.query import load_query, run_query
-from kg.store.embedded import EmbeddedStore
 from tests.test_query import (
     ADA,
     BRAM,
@@ -34,7 +33,6 @@ from tests.test_query import (
     LUMEN,
     NCF,
     fictional_graphs,
-    open_neo4j,
 )
 
 REPO = Path(__file__).resolve().parents[1]
@@ -42,24 +40,17 @@ NEO4J_LIB = REPO / ".neo4j" / "lib"
 
 
 @pytest.fixture
-def embedded_store(tmp_path):
-    store = EmbeddedStore(tmp_path / "kg-data")
-    store.write(fictional_graphs())
-    yield store
-    store.close()
+def neo4j_store(neo4j_store):
+    """The suite's wiped Neo4j, holding the fictional graphs."""
+    neo4j_store.write(fictional_graphs())
+    return neo4j_store
 
 
 @pytest.fixture
-def neo4j_store():
-    store = open_neo4j()
-    store.write(fictional_graphs())
-    yield store
-    store.close()
-
-
-@pytest.fixture(params=["embedded", "neo4j"])
-def store(request):
-    return request.getfixturevalue(f"{request.param}_store")
+def embedded_store(embedded_store):
+    """A fresh embedded store holding the fictional graphs."""
+    embedded_store.write(fictional_graphs())
+    return embedded_store
 
 
 def totals(store):

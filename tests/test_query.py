@@ -11,14 +11,13 @@ examples/articles/ into both stores with kg.pipeline.ingest once per module.
 
 from __future__ import annotations
 
-import os
 import shlex
 import time
 from pathlib import Path
 
 import pytest
 
-from kg.errors import QueryError, StoreUnavailable
+from kg.errors import QueryError
 from kg.query import (
     GraphNode,
     GraphPath,
@@ -38,15 +37,11 @@ from kg.query import (
 )
 from kg.records import Article, ArticleGraph, Entity, Relation
 from kg.store.embedded import EmbeddedStore
-from kg.store.neo4j import Neo4jStore
+from tests.conftest import NEO4J, open_neo4j
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = REPO / "examples" / "articles"
-NEO4J_URI = os.environ.get("NEO4J_URI", "bolt://localhost:7687")
-NEO4J_USER = os.environ.get("NEO4J_USERNAME", os.environ.get("NEO4J_USER", "neo4j"))
-NEO4J_PASSWORD = os.environ.get("NEO4J_PASSWORD", "kg-password")
-NEO4J_DATABASE = os.environ.get("NEO4J_DATABASE", "neo4j")
-REQUIRE_NEO4J = os.environ.get("KG_REQUIRE_NEO4J", "") not in ("", "0")
+NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD, NEO4J_DATABASE = NEO4J.uri, NEO4J.user, NEO4J.password, NEO4J.database
 
 
 # -- a small fictional corpus, written through the stores' own writer -----------
@@ -99,37 +94,18 @@ def fictional_graphs() -> list[ArticleGraph]:
 # -- stores ---------------------------------------------------------------------
 
 
-def open_neo4j() -> Neo4jStore:
-    """A Neo4jStore on the test database, wiped; skips without a server."""
-    try:
-        store = Neo4jStore(NEO4J_URI, user=NEO4J_USER, password=NEO4J_PASSWORD, database=NEO4J_DATABASE)
-    except StoreUnavailable as exc:
-        if REQUIRE_NEO4J:
-            raise
-        pytest.skip(f"Neo4j not available: {exc}")
-    store._driver.execute_query("MATCH (n) DETACH DELETE n", database_=NEO4J_DATABASE)
-    return store
+@pytest.fixture
+def neo4j_store(neo4j_store):
+    """The suite's wiped Neo4j, holding the fictional graphs."""
+    neo4j_store.write(fictional_graphs())
+    return neo4j_store
 
 
 @pytest.fixture
-def neo4j_store():
-    store = open_neo4j()
-    store.write(fictional_graphs())
-    yield store
-    store.close()
-
-
-@pytest.fixture
-def embedded_store(tmp_path):
-    store = EmbeddedStore(tmp_path / "kg-data")
-    store.write(fictional_graphs())
-    yield store
-    store.close()
-
-
-@pytest.fixture(params=["embedded", "neo4j"])
-def store(request):
-    return request.getfixturevalue(f"{request.param}_store")
+def embedded_store(embedded_store):
+    """A fresh embedded store holding the fictional graphs."""
+    embedded_store.write(fictional_graphs())
+    return embedded_store
 
 
 @pytest.fixture(scope="module")
