@@ -2,12 +2,15 @@
 
 Exit codes: 0 all inputs succeeded; 1 some inputs failed (the rest were
 processed); 2 usage or configuration errors (bad path, unreachable server,
-wrong password, malformed lexicon).
+wrong password, malformed lexicon, a limit out of range), or the store
+failed during `kg ingest` (the articles not written are listed; rerunning
+the same command completes them); 130 interrupted by Ctrl-C.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import sys
 from enum import Enum
 from pathlib import Path
@@ -15,6 +18,7 @@ from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from kg import config
@@ -44,21 +48,65 @@ class ExtractFormat(str, Enum):
 Paths = Annotated[list[str], typer.Argument(help="Files, directories (recursive), globs, or - for stdin.", show_default=False)]
 Model = Annotated[Optional[str], typer.Option("--model", envvar="KG_SPACY_MODEL", help="Installed spaCy pipeline to use.")]
 LexiconFile = Annotated[Optional[Path], typer.Option("--lexicon", help="JSON file of extra relation vocabulary, merged over the built-in one.")]
-MaxChars = Annotated[Optional[int], typer.Option("--max-chars", help="Longest article accepted, in characters [env KG_MAX_CHARS; default 2,000,000].")]
-BatchSize = Annotated[int, typer.Option("--batch-size", min=1, max=10_000, help="Articles parsed and written per transaction.")]
+MaxChars = Annotated[Optional[int], typer.Option(
+    "--max-chars", show_default=False,
+    help=f"Longest article accepted, in characters, 1 to {config.MAX_CHARS_LIMIT:,}; longer ones are reported and "
+         f"skipped (env KG_MAX_CHARS; default {config.DEFAULT_MAX_CHARS:,}).")]
+BatchSize = Annotated[Optional[int], typer.Option(
+    "--batch-size", show_default=False,
+    help=f"Articles parsed and written per transaction, 1 to {config.BATCH_SIZE_LIMIT:,} "
+         f"(env KG_BATCH_SIZE; default {config.DEFAULT_BATCH_SIZE}).")]
+Verbose = Annotated[bool, typer.Option("--verbose", "-v", help="Log kg's and the Neo4j driver's debug messages to stderr (passwords are masked).")]
 Workers = Annotated[int, typer.Option("--workers", min=1, help="Processes running the spaCy pipeline.")]
-Neo4jUri = Annotated[Optional[str], typer.Option("--neo4j-uri", help="Write to this Neo4j server [env NEO4J_URI]; without one, the embedded store.")]
-DataDir = Annotated[Optional[str], typer.Option("--data-dir", help="Embedded store directory [env KG_DATA_DIR; default ./kg-data].")]
+Neo4jUri = Annotated[Optional[str], typer.Option("--neo4j-uri", help="Write to this Neo4j server (env NEO4J_URI); without one, the embedded store.")]
+DataDir = Annotated[Optional[str], typer.Option("--data-dir", help="Embedded store directory (env KG_DATA_DIR; default ./kg-data).")]
+
+
+#: Exit code of a run stopped by Ctrl-C (128 + SIGINT), as shells report it.
+EXIT_INTERRUPTED = 130
+
+
+def _say(label: str, message: object) -> None:
+    """One line on stderr: a coloured label, then the message as plain text (never wrapped, never markup)."""
+    err.print(f"{label} {escape(str(message))}", highlight=False, soft_wrap=True)
 
 
 def _fail(exc: KgError) -> typer.Exit:
-    err.print(f"[red]error:[/red] {exc}", highlight=False, markup=True)
+    _say("[red]error:[/red]", exc)
     return typer.Exit(code=2)
+
+
+def _interrupted(written: int) -> typer.Exit:
+    _say("[yellow]interrupted:[/yellow]", f"{written} article(s) written before Ctrl-C; "
+         "rerun the same command to resume (articles already written are skipped).")
+    return typer.Exit(code=EXIT_INTERRUPTED)
+
+
+def _logging(verbose: bool) -> None:
+    """Debug log lines of kg and the Neo4j driver on stderr with -v; otherwise none of the driver's.
+
+    Without -v the driver's own warnings ("Transaction failed and will be
+    retried ...") stay quiet: kg reports a failure itself, in one line. The
+    driver masks credentials in what it logs.
+    """
+    driver = logging.getLogger("neo4j")
+    if verbose:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
+        for name in ("kg", "neo4j"):
+            logger = logging.getLogger(name)
+            logger.setLevel(logging.DEBUG)
+            logger.handlers = [handler]
+            logger.propagate = False
+    elif not driver.handlers:
+        driver.addHandler(logging.NullHandler())
+        driver.propagate = False
 
 
 def _store(neo4j_uri: str | None, data_dir: str | None):
     from kg.store import open_store
 
+    _logging(verbose=False)  # keeps a -v given to this command; otherwise quiets the driver
     env = config.environment()
     return open_store(neo4j=config.neo4j_settings(uri=neo4j_uri, env=env), data_dir=config.data_dir(data_dir, env))
 
@@ -77,47 +125,77 @@ def ingest(
     data_dir: DataDir = None,
     model: Model = None,
     lexicon: LexiconFile = None,
-    batch_size: BatchSize = config.DEFAULT_BATCH_SIZE,
+    batch_size: BatchSize = None,
     workers: Workers = 1,
     max_chars: MaxChars = None,
     format: Annotated[SummaryFormat, typer.Option("--format", help="Summary as text or JSON.")] = SummaryFormat.text,
+    verbose: Verbose = False,
 ) -> None:
     """Extract entities and relations from articles and write them to the graph.
 
     Writes to Neo4j when NEO4J_URI is set (environment, .env or --neo4j-uri),
     otherwise to the embedded store in ./kg-data. Articles already in the
-    store are skipped without parsing, so rerunning a batch changes nothing.
+    store are skipped without parsing, so rerunning a batch changes nothing,
+    and rerunning a run that failed or was interrupted completes it.
 
     Example: kg ingest examples/articles/
     """
-    from kg.pipeline import ingest as run
-    from kg.sources import read_articles
-
+    _logging(verbose)
+    written = 0
     try:
-        nlp, lex = _pipeline(model, lexicon)
-        store = _store(neo4j_uri, data_dir)
-    except KgError as exc:
-        raise _fail(exc)
-    with store, _progress(format) as progress:
         try:
-            report = run(
-                read_articles(paths, max_chars=config.max_chars(max_chars)),
-                store=store, nlp=nlp, lexicon=lex, batch_size=batch_size, workers=workers, progress=progress,
-            )
+            env = config.environment()
+            limit, size = config.max_chars(max_chars, env), config.batch_size(batch_size, env)
         except KgError as exc:
             raise _fail(exc)
+        from kg.pipeline import ingest as run
+        from kg.sources import read_articles
+
+        try:
+            nlp, lex = _pipeline(model, lexicon)
+            store = _store(neo4j_uri, data_dir)
+        except KgError as exc:
+            raise _fail(exc)
+        with store, _progress(format) as progress:
+            try:
+                report = run(
+                    read_articles(paths, max_chars=limit),
+                    store=store, nlp=nlp, lexicon=lex, batch_size=size, workers=workers, progress=progress,
+                )
+            except KgError as exc:
+                raise _fail(exc)
+            written = report.articles_written
+    except KeyboardInterrupt:
+        # Ctrl-C outside the batch loop (loading the model, connecting, closing).
+        raise _interrupted(written)
     for failure in report.failed:
-        err.print(f"[yellow]skipped[/yellow] {failure}", highlight=False)
+        _say("[yellow]skipped[/yellow]", failure)
     if report.store_error:
-        err.print(f"[red]error:[/red] {report.store_error}", highlight=False)
-        err.print(f"{len(report.not_written)} article(s) not written; rerun the same command to complete them.")
+        _say("[red]error:[/red]", report.store_error)
+    if report.not_written and not report.interrupted:
+        _report_not_written(report.not_written)
     if format is SummaryFormat.json:
         out.print_json(json.dumps(report.as_dict()))
     else:
         _print_summary(report)
+    if report.interrupted:
+        raise _interrupted(report.articles_written)
     if report.store_error:
-        raise typer.Exit(code=2 if report.articles_written == 0 and not report.not_written else 1)
+        raise typer.Exit(code=2)
     raise typer.Exit(code=0 if report.ok else 1)
+
+
+#: Articles listed one by one when a run fails; --format json lists them all.
+LISTED_NOT_WRITTEN = 20
+
+
+def _report_not_written(articles) -> None:
+    _say("[red]not written:[/red]", f"{len(articles)} article(s); rerun the same command to complete them "
+         "(articles already written are skipped):")
+    for article in articles[:LISTED_NOT_WRITTEN]:
+        _say("  ", f"{article.origin} (id {article.id})")
+    if len(articles) > LISTED_NOT_WRITTEN:
+        _say("  ", f"... and {len(articles) - LISTED_NOT_WRITTEN} more (--format json lists them all)")
 
 
 def _print_summary(report) -> None:
@@ -158,7 +236,7 @@ class _progress:
         if self.bar is not None:
             self.bar.update(self.task, description=line)
         else:
-            err.print(line, highlight=False)
+            err.print(line, highlight=False, markup=False, soft_wrap=True)
 
     def __exit__(self, *exc):
         if self.bar is not None:
@@ -183,20 +261,24 @@ def extract(
     from kg.sources import read_articles
 
     try:
+        limit = config.max_chars(max_chars)
         nlp, lex = _pipeline(model, lexicon)
     except KgError as exc:
         raise _fail(exc)
     failures: list[SourceError] = []
 
+    def failed(record: SourceError) -> None:
+        failures.append(record)
+        _say("[yellow]skipped[/yellow]", record)
+
     def articles():
-        for record in read_articles(paths, max_chars=config.max_chars(max_chars)):
+        for record in read_articles(paths, max_chars=limit):
             if isinstance(record, SourceError):
-                failures.append(record)
-                err.print(f"[yellow]skipped[/yellow] {record}", highlight=False)
+                failed(record)
             else:
                 yield record
 
-    graphs = (g.as_dict() for g in extract_graphs(articles(), nlp=nlp, lexicon=lex, workers=workers))
+    graphs = (g.as_dict() for g in extract_graphs(articles(), nlp=nlp, lexicon=lex, workers=workers, on_error=failed))
     if format is ExtractFormat.jsonl:
         for graph in graphs:
             sys.stdout.write(json.dumps(graph, ensure_ascii=False) + "\n")

@@ -3,6 +3,17 @@
 Neo4j settings use the names Neo4j's own tools read: NEO4J_URI,
 NEO4J_USERNAME (NEO4J_USER accepted), NEO4J_PASSWORD, NEO4J_DATABASE.
 Without a NEO4J_URI, kg uses the embedded store under ./kg-data.
+
+Limits of `kg ingest` (a flag wins over the environment, which wins over
+`.env`, which wins over the default):
+
+    --max-chars   KG_MAX_CHARS   longest article accepted, in characters
+                                 (default 2,000,000; 1 to 10,000,000)
+    --batch-size  KG_BATCH_SIZE  articles written per transaction
+                                 (default 64; 1 to 10,000)
+
+A value outside its range, or not a whole number, is a ConfigError naming
+the flag or variable it came from.
 """
 
 from __future__ import annotations
@@ -13,9 +24,16 @@ from pathlib import Path
 
 from dotenv import dotenv_values
 
+from kg.errors import ConfigError
+
 DEFAULT_DATA_DIR = "kg-data"
 DEFAULT_MAX_CHARS = 2_000_000
+#: Longest article kg accepts at all: its parse is held in memory at once
+#: (about 250 bytes a character once parsed; the parse itself runs in pieces).
+MAX_CHARS_LIMIT = 10_000_000
 DEFAULT_BATCH_SIZE = 64
+#: Most articles in one write transaction.
+BATCH_SIZE_LIMIT = 10_000
 
 
 @dataclass(frozen=True)
@@ -56,5 +74,29 @@ def data_dir(directory: str | None = None, env: dict[str, str] | None = None) ->
 
 
 def max_chars(value: int | None = None, env: dict[str, str] | None = None) -> int:
-    env = environment() if env is None else env
-    return value or int(env.get("KG_MAX_CHARS") or DEFAULT_MAX_CHARS)
+    """Longest article accepted: --max-chars, else KG_MAX_CHARS, else 2,000,000."""
+    return _bounded("--max-chars", "KG_MAX_CHARS", value, env, DEFAULT_MAX_CHARS, MAX_CHARS_LIMIT)
+
+
+def batch_size(value: int | None = None, env: dict[str, str] | None = None) -> int:
+    """Articles per write transaction: --batch-size, else KG_BATCH_SIZE, else 64."""
+    return _bounded("--batch-size", "KG_BATCH_SIZE", value, env, DEFAULT_BATCH_SIZE, BATCH_SIZE_LIMIT)
+
+
+def _bounded(flag: str, variable: str, value: int | None, env: dict[str, str] | None, default: int, limit: int) -> int:
+    """A whole number from 1 to `limit`, from the flag, the environment or the default."""
+    if value is not None:
+        source, raw = flag, value
+    else:
+        env = environment() if env is None else env
+        text = (env.get(variable) or "").strip()
+        if not text:
+            return default
+        source, raw = variable, text
+        try:
+            raw = int(text.replace("_", "").replace(",", ""))
+        except ValueError:
+            raise ConfigError(f"{variable} must be a whole number from 1 to {limit:,}, not {text!r}") from None
+    if not 1 <= raw <= limit:
+        raise ConfigError(f"{source} must be from 1 to {limit:,}, not {raw:,}")
+    return raw

@@ -16,6 +16,7 @@ MERGE makes the transaction function idempotent, as the driver's retries need.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from importlib import resources
@@ -45,6 +46,19 @@ from kg.store.embedded import (
 
 #: Seconds to wait for a TCP connection to the server.
 CONNECTION_TIMEOUT = 10.0
+#: Seconds the driver keeps retrying a transaction that failed in a way worth
+#: retrying (a deadlock, a lost connection) before kg reports the failure.
+#: The driver's own default, 30 s with exponential back-off, kept a run whose
+#: server had died waiting 30 to 65 s per call.
+MAX_TRANSACTION_RETRY_TIME = 10.0
+
+
+#: Errors of a schema statement whose constraint or index another process has just made.
+_SCHEMA_ALREADY_THERE = frozenset({
+    "Neo.ClientError.Schema.EquivalentSchemaRuleAlreadyExists",
+    "Neo.ClientError.Schema.ConstraintAlreadyExists",
+    "Neo.ClientError.Schema.IndexAlreadyExists",
+})
 
 
 def schema_statements() -> list[str]:
@@ -166,6 +180,16 @@ def _detail(exc: BaseException, secret: str | None = None) -> str:
     return text[:300]
 
 
+def _shown_uri(uri: str) -> str:
+    """The URI for messages: a password written into it ("bolt://user:pw@host") blotted out."""
+    return re.sub(r"(?<=://)([^/@:]*):[^/]*@", r"\1:***@", uri)
+
+
+def _uri_password(uri: str) -> str | None:
+    match = re.search(r"://[^/@:]*:([^/]*)@", uri)
+    return match.group(1) if match and match.group(1) else None
+
+
 def _write_batch(
     tx: ManagedTransaction, batch: PreparedBatch, ingested_at: str
 ) -> None:
@@ -226,19 +250,26 @@ class Neo4jStore:
         password: str,
         database: str = "neo4j",
         connection_timeout: float = CONNECTION_TIMEOUT,
+        max_retry_time: float = MAX_TRANSACTION_RETRY_TIME,
     ) -> None:
-        self.uri = uri
+        self.uri = _shown_uri(uri)
         self.user = user
         self.database = database
-        self.description = f"Neo4j at {uri} (database {database})"
+        self.description = f"Neo4j at {self.uri} (database {database})"
         self._schema_ready = False
         try:
             self._driver = GraphDatabase.driver(
-                uri, auth=(user, password), connection_timeout=connection_timeout
+                uri,
+                auth=(user, password),
+                connection_timeout=connection_timeout,
+                max_transaction_retry_time=max_retry_time,
             )
         except (ConfigurationError, ValueError) as exc:
+            detail = _detail(exc, password)
+            if _uri_password(uri):
+                detail = detail.replace(_uri_password(uri), "***")
             raise StoreError(
-                f"cannot use {uri!r} as a Neo4j address ({_detail(exc, password)}): "
+                f"cannot use {self.uri!r} as a Neo4j address ({detail}): "
                 "expected e.g. bolt://localhost:7687 or neo4j://host:7687"
             ) from None
         try:
@@ -327,7 +358,13 @@ class Neo4jStore:
         """Run kg/cypher/schema.cypher (IF NOT EXISTS throughout); safe to repeat."""
         with self._errors():
             for statement in schema_statements():
-                self._driver.execute_query(statement, database_=self.database)
+                try:
+                    self._driver.execute_query(statement, database_=self.database)
+                except Neo4jError as exc:
+                    # IF NOT EXISTS does not cover a twin created meanwhile by
+                    # another process (two first runs at once): that is success.
+                    if exc.code not in _SCHEMA_ALREADY_THERE:
+                        raise
             self._driver.execute_query(
                 "CALL db.awaitIndexes(300)", database_=self.database
             )
