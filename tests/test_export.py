@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import re
 import shlex
 import subprocess
@@ -36,7 +37,8 @@ from tests.test_query import (
 )
 
 REPO = Path(__file__).resolve().parents[1]
-NEO4J_LIB = REPO / ".neo4j" / "lib"
+#: The jars of the Neo4j the suite runs (scripts/test exports KG_NEO4J_HOME).
+NEO4J_LIB = Path(os.environ.get("KG_NEO4J_HOME", REPO / ".neo4j")) / "lib"
 
 
 @pytest.fixture
@@ -152,7 +154,7 @@ def test_csv_picks_another_array_delimiter_when_an_alias_holds_a_semicolon(tmp_p
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not any(NEO4J_LIB.glob("neo4j-kernel-*.jar")), reason="no Neo4j jars in .neo4j/lib (scripts/neo4j start fetches them)")
+@pytest.mark.skipif(not any(NEO4J_LIB.glob("neo4j-kernel-*.jar")), reason="no Neo4j jars in $KG_NEO4J_HOME/lib (scripts/neo4j start fetches them)")
 def test_neo4j_admin_imports_the_csv_export(embedded_store, tmp_path):
     export_graph(embedded_store.to_networkx(include_articles=True), tmp_path / "out", "csv")
     home = tmp_path / "neo4j-home"
