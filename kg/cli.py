@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
+from contextlib import nullcontext
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
@@ -22,7 +23,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from kg import config
-from kg.errors import KgError
+from kg.errors import ConfigError, KgError
 
 app = typer.Typer(
     help="Turn batches of news articles into a knowledge graph of who endorses, funds and attacks whom.",
@@ -58,6 +59,11 @@ BatchSize = Annotated[Optional[int], typer.Option(
          f"(env KG_BATCH_SIZE; default {config.DEFAULT_BATCH_SIZE}).")]
 Verbose = Annotated[bool, typer.Option("--verbose", "-v", help="Log kg's and the Neo4j driver's debug messages to stderr (passwords are masked).")]
 Workers = Annotated[int, typer.Option("--workers", min=1, help="Processes running the spaCy pipeline.")]
+Dask = Annotated[Optional[str], typer.Option(
+    "--dask", envvar="KG_DASK_SCHEDULER", metavar="SCHEDULER", show_default=False,
+    help="Parse and extract on a Dask cluster: its scheduler address (tcp://HOST:8786), or local[:N] for N worker "
+         "processes on this machine (env KG_DASK_SCHEDULER). Needs pip install \"kg\\[dask]\" here and on every "
+         "worker; this machine still resolves and writes. Raise --batch-size on a large cluster.")]
 Neo4jUri = Annotated[Optional[str], typer.Option("--neo4j-uri", help="Write to this Neo4j server (env NEO4J_URI); without one, the embedded store.")]
 DataDir = Annotated[Optional[str], typer.Option("--data-dir", help="Embedded store directory (env KG_DATA_DIR; default ./kg-data).")]
 
@@ -130,6 +136,7 @@ def ingest(
     max_chars: MaxChars = None,
     format: Annotated[SummaryFormat, typer.Option("--format", help="Summary as text or JSON.")] = SummaryFormat.text,
     verbose: Verbose = False,
+    dask: Dask = None,
 ) -> None:
     """Extract entities and relations from articles and write them to the graph.
 
@@ -152,15 +159,24 @@ def ingest(
         from kg.sources import read_articles
 
         try:
-            nlp, lex = _pipeline(model, lexicon)
+            cluster = _dask(dask, workers, model, lexicon)
+            if cluster is None:
+                nlp, lex = _pipeline(model, lexicon)
+            else:  # the workers parse; this process only resolves and writes
+                from kg.lexicon import load_lexicon
+
+                nlp, lex = None, load_lexicon(lexicon)
             store = _store(neo4j_uri, data_dir)
         except KgError as exc:
             raise _fail(exc)
-        with store, _progress(format) as progress:
+        with store, _progress(format) as progress, (cluster or nullcontext()):
             try:
+                if cluster is not None:
+                    cluster.connect()  # a wrong address fails here, before any article is read
                 report = run(
                     read_articles(paths, max_chars=limit),
                     store=store, nlp=nlp, lexicon=lex, batch_size=size, workers=workers, progress=progress,
+                    extract=cluster.extract_batch if cluster is not None else None,
                 )
             except KgError as exc:
                 raise _fail(exc)
@@ -183,6 +199,17 @@ def ingest(
     if report.store_error:
         raise typer.Exit(code=2)
     raise typer.Exit(code=0 if report.ok else 1)
+
+
+def _dask(scheduler: str | None, workers: int, model: str | None, lexicon: Path | None):
+    """A DaskExtractor for --dask / KG_DASK_SCHEDULER (not connected yet), or None."""
+    if not scheduler:
+        return None
+    if workers > 1:
+        raise ConfigError("--dask and --workers are alternatives: with --dask, use local:N for N local processes")
+    from kg.dask_backend import DaskExtractor
+
+    return DaskExtractor(scheduler=scheduler, model=model, lexicon_file=lexicon)
 
 
 #: Articles listed one by one when a run fails; --format json lists them all.

@@ -148,6 +148,9 @@ def evaluate_gold(path, *, nlp: Language, lexicon: Lexicon) -> Report:
 Progress = Callable[[IngestReport], None]
 #: Called with an article the extractor failed on, instead of raising.
 OnError = Callable[[SourceError], None]
+#: Parses and extracts one batch of fresh articles in place of extract_graphs (kg.dask_backend's
+#: DaskExtractor.extract_batch): called with the batch and an OnError, returns their graphs in order.
+Extract = Callable[[list[Article], OnError], Iterable[ArticleGraph]]
 
 
 def batched(items: Iterable, size: int) -> Iterator[list]:
@@ -301,8 +304,9 @@ class _Interrupts:
 
 
 def ingest(
-    records: Iterable[Article | SourceError], *, store: GraphStore, nlp: Language, lexicon: Lexicon,
+    records: Iterable[Article | SourceError], *, store: GraphStore, nlp: Language | None, lexicon: Lexicon,
     batch_size: int = DEFAULT_BATCH_SIZE, workers: int = 1, progress: Progress | None = None,
+    extract: Extract | None = None,
 ) -> IngestReport:
     """Write the articles of `records` to `store`; bad records are reported, not raised.
 
@@ -333,8 +337,11 @@ def ingest(
         pending[:] = fresh
         if not fresh:
             return
-        graphs = list(extract_graphs(fresh, nlp=nlp, lexicon=lexicon, batch_size=batch_size, workers=workers,
-                                     on_error=report.failed.append))
+        if extract is not None:  # e.g. a Dask cluster (kg.dask_backend); nlp is then unused
+            graphs = list(extract(fresh, report.failed.append))
+        else:
+            graphs = list(extract_graphs(fresh, nlp=nlp, lexicon=lexicon, batch_size=batch_size, workers=workers,
+                                         on_error=report.failed.append))
         with interrupts.held():
             graphs = resolver.resolve(graphs)
             try:
