@@ -78,7 +78,11 @@ class MentionFinder:
 
     def __init__(self, lexicon: Lexicon):
         names = lexicon.names
-        self.titles = [tuple(t.split()) for t in sorted(names["personal_titles"], key=len, reverse=True)]
+        #: Personal titles as word tuples, indexed by first word, longest first.
+        self.titles_by_first: dict[str, list[tuple[str, ...]]] = {}
+        for title in sorted(names["personal_titles"], key=len, reverse=True):
+            words = tuple(title.split())
+            self.titles_by_first.setdefault(words[0], []).append(words)
         self.title_modifiers = set(names["title_modifiers"])
         self.male_titles = set(names["male_titles"])
         self.female_titles = set(names["female_titles"])
@@ -183,38 +187,46 @@ class MentionFinder:
     def _strip(self, span: Span) -> tuple[Span, str | None]:
         """Remove leading determiners, modifiers and titles; keep the title seen."""
         doc, start, end = span.doc, span.start, span.end
+        lowers = {i: doc[i].lower_ for i in range(start, end)}
         title = None
         changed = True
         while changed and start < end:
             changed = False
-            lower = doc[start].lower_
+            lower = lowers[start]
             if lower in ("the", "a", "an") or lower in self.title_modifiers and end - start > 1:
                 start += 1
                 changed = True
                 continue
-            for words in self.titles:
-                n = len(words)
-                if end - start > n and tuple(t.lower_ for t in doc[start:start + n]) == words:
-                    title = " ".join(words)
-                    start += n
-                    changed = True
-                    break
+            words = self._title_at(lowers, start, end - 1)
+            if words:
+                title = " ".join(words)
+                start += len(words)
+                changed = True
         # "Sen." heads a name only when a name follows; a lone title is no name.
-        if end - start == 1 and tuple([doc[start].lower_]) in self.titles:
+        if end - start == 1 and (lowers[start],) in self.titles_by_first.get(lowers[start], ()):
             return doc[start:start], title
         while end > start and doc[end - 1].text in ("'s", "’s", "'", "’"):
             end -= 1
-        inner = self._inner_title(doc, start, end)
+        inner = self._inner_title(lowers, start, end)
         if inner is not None:
             return self._strip(doc[inner:end])
         return doc[start:end], title
 
-    def _inner_title(self, doc: Doc, start: int, end: int) -> int | None:
+    def _title_at(self, lowers: dict[int, str], at: int, stop: int) -> tuple[str, ...] | None:
+        """The longest personal title starting at token `at` and ending before `stop`."""
+        for words in self.titles_by_first.get(lowers[at], ()):
+            n = len(words)
+            if at + n <= stop and all(lowers[at + k] == w for k, w in enumerate(words)):
+                return words
+        return None
+
+    def _inner_title(self, lowers: dict[int, str], start: int, end: int) -> int | None:
         """'Port Adley Mayor Lucia Ferrante': a title inside a run starts the person's name."""
         for at in range(start + 1, end - 1):
-            for words in self.titles:
+            for words in self.titles_by_first.get(lowers[at], ()):
                 n = len(words)
-                if tuple(t.lower_ for t in doc[at:at + n]) == words and self._person_like([t.lower_ for t in doc[at + n:end]]):
+                if at + n <= end and all(lowers[at + k] == w for k, w in enumerate(words)) and \
+                        self._person_like([lowers[i] for i in range(at + n, end)]):
                     return at
         return None
 
