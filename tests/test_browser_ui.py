@@ -15,7 +15,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 from kg.export import draw
 from kg.query import browser_param_command, browser_url, load_query, style_path
 from tests.browser import console_errors, open_browser, save_screenshot
-from tests.test_query import NEO4J_PASSWORD, NEO4J_URI, fictional_graphs
+from tests.test_query import NEO4J_PASSWORD, NEO4J_URI, embedded_store, neo4j_store  # noqa: F401 (fixtures: stores holding the fictional graphs)
 
 #: Fires the drag-and-drop events of a file dropped on the page, as a user
 #: dropping style.grass on the Browser window would.
@@ -34,20 +34,6 @@ for (const type of ['dragenter', 'dragover', 'drop']) {
 def browser():
     with open_browser() as driver:
         yield driver
-
-
-@pytest.fixture
-def neo4j_store(neo4j_store):
-    """The suite's wiped Neo4j, holding the fictional graphs."""
-    neo4j_store.write(fictional_graphs())
-    return neo4j_store
-
-
-@pytest.fixture
-def embedded_store(embedded_store):
-    """A fresh embedded store holding the fictional graphs."""
-    embedded_store.write(fictional_graphs())
-    return embedded_store
 
 
 def frame_with(driver, text):

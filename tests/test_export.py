@@ -33,26 +33,13 @@ from tests.test_query import (
     HARBOR,
     LUMEN,
     NCF,
-    fictional_graphs,
+    embedded_store,  # noqa: F401 (fixtures: stores holding the fictional graphs)
+    neo4j_store,  # noqa: F401
 )
 
 REPO = Path(__file__).resolve().parents[1]
 #: The jars of the Neo4j the suite runs (scripts/test exports KG_NEO4J_HOME).
 NEO4J_LIB = Path(os.environ.get("KG_NEO4J_HOME", REPO / ".neo4j")) / "lib"
-
-
-@pytest.fixture
-def neo4j_store(neo4j_store):
-    """The suite's wiped Neo4j, holding the fictional graphs."""
-    neo4j_store.write(fictional_graphs())
-    return neo4j_store
-
-
-@pytest.fixture
-def embedded_store(embedded_store):
-    """A fresh embedded store holding the fictional graphs."""
-    embedded_store.write(fictional_graphs())
-    return embedded_store
 
 
 def totals(store):
