@@ -10,6 +10,7 @@ error.
 from __future__ import annotations
 
 import os
+import socket
 from pathlib import Path
 
 import pytest
@@ -31,6 +32,21 @@ NEO4J = Neo4jSettings(
     database=os.environ.get("NEO4J_DATABASE", "neo4j"),
 )
 REQUIRE_NEO4J = os.environ.get("KG_REQUIRE_NEO4J", "") not in ("", "0")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def process_gone(pid: int) -> bool:
+    """No such process, or only an exited one not yet reaped by its parent."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
+        return True
+    return stat.rsplit(")", 1)[1].split()[0] == "Z"
 
 
 def open_neo4j() -> Neo4jStore:

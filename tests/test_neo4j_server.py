@@ -23,6 +23,8 @@ import pytest
 from neo4j import GraphDatabase
 from neo4j.exceptions import AuthError, ServiceUnavailable
 
+from tests.conftest import free_port, process_gone
+
 REPO = Path(__file__).resolve().parents[1]
 SCRIPT = REPO / "scripts" / "neo4j"
 
@@ -54,27 +56,12 @@ def run_script(*args: str, env: dict[str, str] | None = None, timeout: float = 3
     )
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def refuses_connections(port: int) -> bool:
     try:
         socket.create_connection(("127.0.0.1", port), timeout=2).close()
     except ConnectionRefusedError:
         return True
     return False
-
-
-def process_gone(pid: int) -> bool:
-    """No such process, or only an exited one not yet reaped by its parent."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except FileNotFoundError:
-        return True
-    return stat.rsplit(")", 1)[1].split()[0] == "Z"
 
 
 @pytest.fixture(scope="module")

@@ -27,7 +27,6 @@ import queue
 import random
 import re
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -44,7 +43,7 @@ from kg.records import Article
 from kg.sources import read_articles
 from kg.store.embedded import EmbeddedStore
 from kg.store.neo4j import Neo4jStore
-from tests.conftest import EXAMPLES, NEO4J, REPO, REQUIRE_NEO4J
+from tests.conftest import EXAMPLES, NEO4J, REPO, REQUIRE_NEO4J, free_port, process_gone
 
 BAD = REPO / "tests" / "data" / "bad"
 SCRIPT = REPO / "scripts" / "neo4j"
@@ -295,12 +294,6 @@ def target(request, tmp_path):
     return neo4j_env(NEO4J.uri, NEO4J.password), store
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 # -- a Neo4j of the fault tests' own ------------------------------------------------------------------
 
 
@@ -362,15 +355,6 @@ class FaultServer:
 
     def kg_env(self, **extra: str) -> dict[str, str]:
         return neo4j_env(self.uri, FAULT_PASSWORD, **extra)
-
-
-def process_gone(pid: int) -> bool:
-    """No such process, or only an exited one not yet reaped by its parent."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except FileNotFoundError:
-        return True
-    return stat.rsplit(")", 1)[1].split()[0] == "Z"
 
 
 @pytest.fixture(scope="session")
