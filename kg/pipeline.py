@@ -317,6 +317,13 @@ def ingest(
     """
     if batch_size < 1:
         raise ValueError("batch_size must be at least 1")
+    if extract is None and workers > 1:
+        # Worker processes that parse and extract, started once for the whole run.
+        from kg.workers import ExtractionPool
+
+        with ExtractionPool(nlp=nlp, lexicon=lexicon, workers=workers, batch_size=batch_size) as pool:
+            return ingest(records, store=store, nlp=nlp, lexicon=lexicon, batch_size=batch_size,
+                          progress=progress, extract=lambda fresh, on_error: pool.extract(fresh, on_error=on_error))
     report = IngestReport(store=store.description)
     resolver = Resolver(store)
     seen_this_run: set[str] = set()
@@ -337,10 +344,10 @@ def ingest(
         pending[:] = fresh
         if not fresh:
             return
-        if extract is not None:  # e.g. a Dask cluster (kg.dask_backend); nlp is then unused
+        if extract is not None:  # worker processes or a Dask cluster (kg.dask_backend)
             graphs = list(extract(fresh, report.failed.append))
         else:
-            graphs = list(extract_graphs(fresh, nlp=nlp, lexicon=lexicon, batch_size=batch_size, workers=workers,
+            graphs = list(extract_graphs(fresh, nlp=nlp, lexicon=lexicon, batch_size=batch_size,
                                          on_error=report.failed.append))
         with interrupts.held():
             graphs = resolver.resolve(graphs)

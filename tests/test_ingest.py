@@ -224,3 +224,13 @@ def test_every_command_explains_itself(runner, command):
     result = runner.invoke(app, [command, "--help"])
     assert result.exit_code == 0
     assert len(result.stdout) > 200
+
+
+def test_two_workers_give_the_graph_of_one(tmp_path, nlp, lexicon):
+    from kg.store.embedded import EmbeddedStore
+
+    with EmbeddedStore(tmp_path / "one") as one, EmbeddedStore(tmp_path / "two") as two:
+        run_ingest(one, nlp, lexicon, EXAMPLES)
+        ingest(read_articles([str(EXAMPLES)]), store=two, nlp=nlp, lexicon=lexicon, workers=2)
+        assert relations_in(two) == relations_in(one)
+        assert sorted(two.to_networkx().nodes(data=True)) == sorted(one.to_networkx().nodes(data=True))
