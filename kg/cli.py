@@ -58,7 +58,7 @@ BatchSize = Annotated[Optional[int], typer.Option(
     help=f"Articles parsed and written per transaction, 1 to {config.BATCH_SIZE_LIMIT:,} "
          f"(env KG_BATCH_SIZE; default {config.DEFAULT_BATCH_SIZE}).")]
 Verbose = Annotated[bool, typer.Option("--verbose", "-v", help="Log kg's and the Neo4j driver's debug messages to stderr (passwords are masked).")]
-Workers = Annotated[int, typer.Option("--workers", min=1, help="Processes running the spaCy pipeline.")]
+Workers = Annotated[int, typer.Option("--workers", min=1, help="Processes that parse and extract, started once per run.")]
 Dask = Annotated[Optional[str], typer.Option(
     "--dask", envvar="KG_DASK_SCHEDULER", metavar="SCHEDULER", show_default=False,
     help="Parse and extract on a Dask cluster: its scheduler address (tcp://HOST:8786), or local[:N] for N worker "
