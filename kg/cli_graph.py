@@ -199,7 +199,8 @@ def browse(
     neo4j_uri: Annotated[str | None, typer.Option(
         "--neo4j-uri", help="Neo4j Bolt address [env NEO4J_URI; default bolt://localhost:7687].")] = None,
     http_port: Annotated[int | None, typer.Option(
-        "--http-port", help="Port of Neo4j's HTTP server, which serves the Browser [default 7474].")] = None,
+        "--http-port", envvar="KG_NEO4J_HTTP_PORT",
+        help="Port of Neo4j's HTTP server, which serves the Browser (env KG_NEO4J_HTTP_PORT, as scripts/neo4j reads it; default 7474).")] = None,
     query: Annotated[str | None, typer.Option(
         "--query", help="Put this library query (by name) or Cypher in the Browser's editor.")] = None,
     param: Params = None,

@@ -32,6 +32,8 @@ NEO4J = Neo4jSettings(
     database=os.environ.get("NEO4J_DATABASE", "neo4j"),
 )
 REQUIRE_NEO4J = os.environ.get("KG_REQUIRE_NEO4J", "") not in ("", "0")
+#: The test server's HTTP port, which serves Neo4j Browser (scripts/test exports it).
+NEO4J_HTTP_PORT = int(os.environ.get("KG_NEO4J_HTTP_PORT", "7474"))
 
 
 def free_port() -> int:

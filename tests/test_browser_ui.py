@@ -15,6 +15,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 from kg.export import draw
 from kg.query import browser_param_command, browser_url, load_query, style_path
 from tests.browser import console_errors, open_browser, save_screenshot
+from tests.conftest import NEO4J_HTTP_PORT
 from tests.test_query import NEO4J_PASSWORD, NEO4J_URI, embedded_store, neo4j_store  # noqa: F401 (fixtures: stores holding the fictional graphs)
 
 #: Fires the drag-and-drop events of a file dropped on the page, as a user
@@ -62,7 +63,7 @@ def run_in_editor(driver, command):
 def test_neo4j_browser_runs_a_library_query_with_kg_style_and_draws_the_graph(neo4j_store):
     query = load_query("entity-network")
     with open_browser(1280, 1000) as driver:
-        driver.get(browser_url(NEO4J_URI, editor=query.text))
+        driver.get(browser_url(NEO4J_URI, http_port=NEO4J_HTTP_PORT, editor=query.text))
         wait_for(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "input[data-testid=password]"),
                  "the connection form", timeout=60)
         # the address filled in the connection form and the editor

@@ -23,7 +23,7 @@ import pytest
 from neo4j import GraphDatabase
 from neo4j.exceptions import AuthError, ServiceUnavailable
 
-from tests.conftest import free_port, process_gone
+from tests.conftest import NEO4J_HTTP_PORT, free_port, process_gone
 
 REPO = Path(__file__).resolve().parents[1]
 SCRIPT = REPO / "scripts" / "neo4j"
@@ -31,7 +31,7 @@ SCRIPT = REPO / "scripts" / "neo4j"
 NEO4J_URI = os.environ.get("NEO4J_URI", "bolt://localhost:7687")
 NEO4J_USER = os.environ.get("NEO4J_USERNAME", "neo4j")
 NEO4J_PASSWORD = os.environ.get("NEO4J_PASSWORD", "kg-password")
-HTTP_PORT = int(os.environ.get("KG_NEO4J_HTTP_PORT", "7474"))
+HTTP_PORT = NEO4J_HTTP_PORT
 HOST = urlsplit(NEO4J_URI).hostname or "localhost"
 REQUIRE_NEO4J = os.environ.get("KG_REQUIRE_NEO4J", "") not in ("", "0")
 
