@@ -31,9 +31,9 @@ LIBRARY = [q.name for q in library()]
 
 
 def kg(*args, neo4j=False, **env):
-    """Run kg; the embedded store unless neo4j, never a desktop browser."""
+    """Run kg; the embedded store unless neo4j, never a desktop browser, Neo4j's default HTTP port."""
     environment = {"NEO4J_URI": NEO4J_URI if neo4j else "", "NEO4J_PASSWORD": NEO4J_PASSWORD, "DISPLAY": "",
-                   "WAYLAND_DISPLAY": "", **env}
+                   "WAYLAND_DISPLAY": "", "KG_NEO4J_HTTP_PORT": None, **env}
     return runner.invoke(app, [str(a) for a in args], env=environment)
 
 
