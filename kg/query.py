@@ -494,10 +494,7 @@ def _read_mode_procedures(store, names: Sequence[str]) -> list[str]:
     """Those of ``names`` the server says only read (mode READ)."""
     if not names:
         return []
-    from neo4j import READ_ACCESS
-
-    with store._errors(), store._driver.session(database=store.database,
-                                                default_access_mode=READ_ACCESS) as session:
+    with store.session() as session:
         records = session.run(
             "SHOW PROCEDURES YIELD name, mode WHERE toLower(name) IN $names RETURN name, mode",
             names=[n.lower() for n in names]).data()
@@ -506,15 +503,13 @@ def _read_mode_procedures(store, names: Sequence[str]) -> list[str]:
 
 
 def _run_neo4j(store, text, params, *, write, timeout, limit) -> QueryResult:
-    from neo4j import READ_ACCESS, WRITE_ACCESS, Query
+    from neo4j import Query
     from neo4j.exceptions import Neo4jError
 
-    mode = WRITE_ACCESS if write else READ_ACCESS
     raw_rows: list[list[Any]] = []
     capped = False
     notes: list[str] = []
-    with _quiet_notifications(), store._errors(), \
-            store._driver.session(database=store.database, default_access_mode=mode) as session:
+    with _quiet_notifications(), store.session(write=write) as session:
         try:
             result = session.run(Query(text, timeout=timeout), params)
             columns = list(result.keys())

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.errors import QueryError
+from kg.errors import QueryError, StoreError
 from kg.query import (
     GraphNode,
     GraphPath,
@@ -257,6 +257,44 @@ def test_neo4j_refuses_a_write_in_a_read_session_even_unchecked(neo4j_store):
     with pytest.raises(QueryError, match="Neo4j refused to write in a read-only session"):
         _run_neo4j(neo4j_store, "CREATE (n:Probe)", {}, write=False, timeout=None, limit=None)
     assert run_query(neo4j_store, "MATCH (n:Probe) RETURN count(n) AS n").rows == [[0]]
+
+
+class _PublicOnly:
+    """A Neo4jStore whose private members cannot be reached: kg query must do
+    with the store's public API."""
+
+    def __init__(self, store):
+        self._store = store
+
+    def __getattr__(self, name):
+        if name.startswith("_"):
+            raise AttributeError(f"kg.query reached into Neo4jStore.{name}")
+        return getattr(self._store, name)
+
+
+def test_kg_query_uses_only_the_public_api_of_the_neo4j_store(neo4j_store):
+    store = _PublicOnly(neo4j_store)
+    # A relationship without its nodes (ends looked up in one more query).
+    result = run_query(store, "MATCH ()-[r:ENDORSES {article_id: 'a4'}]->() RETURN r")
+    assert [(r.type, r.start, r.end) for r, in result.rows] == [("ENDORSES", ADA, BRAM)]
+    # A procedure outside READ_PROCEDURES that the server reports as READ.
+    result = run_query(store, "CALL db.index.fulltext.listAvailableAnalyzers() YIELD analyzer "
+                              "RETURN count(analyzer) > 0 AS some")
+    assert result.rows == [[True]]
+    assert run_query(store, "CREATE (n:Probe) RETURN 1 AS one", write=True).rows == [[1]]
+    with pytest.raises(QueryError, match="Neo4j refused to write in a read-only session"):
+        _run_neo4j(store, "CREATE (n:Probe)", {}, write=False, timeout=None, limit=None)
+
+
+def test_the_neo4j_session_reads_unless_told_to_write_and_raises_store_errors(neo4j_store):
+    with pytest.raises(StoreError, match=r"failed \(Neo\.ClientError\.Statement\.AccessMode\)") as caught, \
+            neo4j_store.session() as session:
+        session.run("CREATE (n:Probe)").consume()
+    assert caught.value.__cause__ is None and caught.value.__suppress_context__
+    with neo4j_store.session(write=True) as session:
+        session.run("CREATE (n:Probe)").consume()
+    with neo4j_store.session() as session:
+        assert session.run("MATCH (n:Probe) RETURN count(n) AS n").single()["n"] == 1
 
 
 def test_write_runs_a_writing_query_on_neo4j(neo4j_store):

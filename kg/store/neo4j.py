@@ -23,7 +23,14 @@ from importlib import resources
 from typing import Any
 
 import networkx as nx
-from neo4j import GraphDatabase, ManagedTransaction, RoutingControl
+from neo4j import (
+    READ_ACCESS,
+    WRITE_ACCESS,
+    GraphDatabase,
+    ManagedTransaction,
+    RoutingControl,
+    Session,
+)
 from neo4j.exceptions import (
     AuthError,
     ConfigurationError,
@@ -351,6 +358,21 @@ class Neo4jStore:
             return self._driver.execute_query(
                 query, params, routing_=RoutingControl.READ, database_=self.database
             ).records
+
+    @contextmanager
+    def session(self, *, write: bool = False) -> Iterator[Session]:
+        """A driver session for ad hoc Cypher (kg query), which streams rows,
+        sets its own timeout and reads the result summary.
+
+        READ access mode unless ``write``, so the server itself refuses writes.
+        Driver errors come out as StoreError (or AuthFailed, StoreUnavailable),
+        as from every other method; the caller may handle Neo4jError first.
+        """
+        mode = WRITE_ACCESS if write else READ_ACCESS
+        with self._errors(), self._driver.session(
+            database=self.database, default_access_mode=mode
+        ) as session:
+            yield session
 
     # -- GraphStore ------------------------------------------------------------
 
