@@ -3,7 +3,10 @@
 Articles stream from the sources; each batch of known-new articles is parsed
 with spaCy, extracted, resolved against the store and written in one
 transaction, so an article is either fully written or not at all, and a
-rerun skips what is already there without parsing it again.
+rerun skips what is already there without parsing it again. Batch k is
+resolved and written in a thread of its own while batch k+1 is parsed, so a
+store on another core or machine (Neo4j) works while spaCy does; batches
+are still written one at a time, in order.
 
 Faults end a run cleanly, never with a traceback, and a rerun of the same
 command completes it:
@@ -15,11 +18,12 @@ command completes it:
   articles of the failed batch and every one after it are listed in
   ``IngestReport.not_written`` (the inputs after it are read, not parsed);
 - Ctrl-C (KeyboardInterrupt) stops the run with ``IngestReport.interrupted``
-  set; the batch being written then is either all in the store or not at
-  all. A Ctrl-C that comes during a call to the store takes effect when the
-  call returns (a second one at once): a KeyboardInterrupt inside the Neo4j
-  driver can leave its connection mid-transaction, and the driver then
-  fails the session's clean-up with an error of its own instead.
+  set; the batch being written then is finished first, so it is either all
+  in the store or not at all. A Ctrl-C that comes during a call to the store
+  in the caller's thread takes effect when the call returns (a second one at
+  once): a KeyboardInterrupt inside the Neo4j driver can leave its
+  connection mid-transaction, and the driver then fails the session's
+  clean-up with an error of its own instead.
 
 Memory stays bounded whatever an article's length: spaCy's small English
 pipeline needs about 2.5 KB per character of the texts it parses together,
@@ -39,9 +43,11 @@ import signal
 import threading
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import islice
+from typing import TypeVar
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -58,6 +64,7 @@ from kg.sources import article_id, read_articles
 from kg.store import GraphStore
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 #: Longest text spaCy parses in one piece (about 130 MB of working memory);
 #: a longer article is parsed in pieces and joined again. Measured: an
@@ -269,6 +276,25 @@ def _failure(article: Article, reason: str) -> SourceError:
     return SourceError(article.origin or article.id, None, reason)
 
 
+def _in_thread(job: Callable[..., T], *args) -> Future[T]:
+    """Run job(*args) in a thread of its own: batch k is written while batch k+1 is parsed.
+
+    A daemon thread, so that a second Ctrl-C, which stops waiting for the
+    write in flight, also ends the process; the write is then not committed.
+    """
+    future: Future[T] = Future()
+
+    def run() -> None:
+        future.set_running_or_notify_cancel()
+        try:
+            future.set_result(job(*args))
+        except BaseException as exc:  # noqa: BLE001  (raised again by future.result())
+            future.set_exception(exc)
+
+    threading.Thread(target=run, name="kg-write", daemon=True).start()
+    return future
+
+
 class _Interrupts:
     """Holds back SIGINT while the store is called; a second SIGINT is not held back.
 
@@ -330,46 +356,69 @@ def ingest(
     interrupts = _Interrupts()
     with interrupts.held():
         store.ensure_schema()
-    #: The articles of the batch being handled, until it is written.
-    pending: list[Article] = []
+    #: Articles taken from the input and not yet written, in order: the
+    #: batch being written and the one being parsed.
+    unwritten: list[Article] = []
+    #: The batch being written, in a thread, while the next one is parsed.
+    writing: tuple[list[Article], Future] | None = None
 
-    def write(batch: list[Article]) -> None:
+    def take(batch: list[Article]) -> None:
+        """Parse the new articles of `batch`, then hand them to the writer once the batch before is written."""
+        nonlocal writing
         if not batch:
             return
-        pending[:] = batch
+        unwritten.extend(batch)
         with interrupts.held():
             known = store.known_articles(a.id for a in batch)
         fresh = [a for a in batch if a.id not in known]
         report.skipped_known += len(batch) - len(fresh)
-        pending[:] = fresh
+        if known:
+            unwritten[:] = [a for a in unwritten if a.id not in known]
         if not fresh:
             return
+        failures: list[SourceError] = []
         if extract is not None:  # worker processes or a Dask cluster (kg.dask_backend)
-            graphs = list(extract(fresh, report.failed.append))
+            graphs = list(extract(fresh, failures.append))
         else:
             graphs = list(extract_graphs(fresh, nlp=nlp, lexicon=lexicon, batch_size=batch_size,
-                                         on_error=report.failed.append))
-        with interrupts.held():
-            graphs = resolver.resolve(graphs)
-            try:
-                store.write(graphs)
-                written = graphs
-            except ValueError:
-                # The store refused the batch before writing any of it (an
-                # extractor bug); write the articles one by one to find which.
-                written = []
-                for graph in graphs:
-                    try:
-                        store.write([graph])
-                    except ValueError as exc:
-                        report.failed.append(_failure(graph.article, f"not stored ({exc}); please report this article"))
-                    else:
-                        written.append(graph)
-            pending.clear()
-            report.articles_written += len(written)
-            for graph in written:
-                report.entities.update(e.id for e in graph.entities)
-                report.relations.update(r.predicate for r in graph.relations)
+                                         on_error=failures.append))
+        settle()
+        report.failed.extend(failures)
+        writing = (fresh, _in_thread(write, graphs))
+
+    def write(graphs: list[ArticleGraph]) -> tuple[list[ArticleGraph], list[SourceError]]:
+        """Resolve and write one batch (in the writer thread): the graphs written and the articles refused."""
+        graphs = resolver.resolve(graphs)
+        try:
+            store.write(graphs)
+            return graphs, []
+        except ValueError:
+            # The store refused the batch before writing any of it (an
+            # extractor bug); write the articles one by one to find which.
+            written, refused = [], []
+            for graph in graphs:
+                try:
+                    store.write([graph])
+                except ValueError as exc:
+                    refused.append(_failure(graph.article, f"not stored ({exc}); please report this article"))
+                else:
+                    written.append(graph)
+            return written, refused
+
+    def settle() -> None:
+        """Wait for the batch being written and count it; a StoreError of its write is raised here."""
+        nonlocal writing
+        if writing is None:
+            return
+        fresh, future = writing
+        written, refused = future.result()
+        writing = None
+        del unwritten[:len(fresh)]
+        report.failed.extend(refused)
+        report.articles_written += len(written)
+        for graph in written:
+            report.entities.update(e.id for e in graph.entities)
+            report.relations.update(r.predicate for r in graph.relations)
         log.debug("wrote %d article(s), %d in all", len(written), report.articles_written)
 
     records = iter(records)
@@ -387,19 +436,23 @@ def ingest(
                     seen_this_run.add(record.id)
                     batch.append(record)
                 if len(batch) >= batch_size:
-                    write(batch)
+                    take(batch)
                     batch = []
                     if progress:
                         progress(report)
-            write(batch)
-            batch = []
+            take(batch)
+            settle()
         except StoreError as exc:
             if interrupts.requested:
                 # A second Ctrl-C broke off a store call; the store's error is its echo.
                 raise KeyboardInterrupt from None
             log.debug("store failed: %s", exc)
             report.store_error = str(exc)
-            report.not_written = [Unwritten(a.id, a.origin) for a in pending or batch]
+            try:
+                settle()  # a write still in flight may yet succeed
+            except StoreError:
+                pass
+            report.not_written = [Unwritten(a.id, a.origin) for a in unwritten]
             # List the rest without parsing it, so the user knows what a rerun will do.
             for record in records:
                 if isinstance(record, SourceError):
@@ -413,7 +466,15 @@ def ingest(
                 report.not_written.append(Unwritten(record.id, record.origin))
     except KeyboardInterrupt:
         report.interrupted = True
-        report.not_written = [Unwritten(a.id, a.origin) for a in pending]
+        try:
+            settle()  # the batch being written commits or fails whole; a second Ctrl-C stops the wait
+        except (StoreError, KeyboardInterrupt):
+            writing = None
+        report.not_written = [Unwritten(a.id, a.origin) for a in unwritten]
+    finally:
+        if writing is not None:
+            # An unexpected error: let the write in flight end before the caller closes the store.
+            wait([writing[1]])
     if progress:
         progress(report)
     return report

@@ -22,7 +22,9 @@ networkx; ``kg.store.neo4j`` imports these helpers from here.
 from __future__ import annotations
 
 import json
+import functools
 import sqlite3
+import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -30,7 +32,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from os import PathLike
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, TypeVar
 
 import networkx as nx
 
@@ -392,12 +394,28 @@ def _is_busy(exc: sqlite3.Error) -> bool:
     return "locked" in text or "busy" in text
 
 
+_Method = TypeVar("_Method", bound=Callable[..., Any])
+
+
+def _one_at_a_time(method: _Method) -> _Method:
+    """Serialise calls on the one connection: kg ingest writes from a thread of
+    its own while its main thread asks which articles are known."""
+
+    @functools.wraps(method)
+    def locked(self: EmbeddedStore, *args: Any, **kwargs: Any) -> Any:
+        with self._lock:
+            return method(self, *args, **kwargs)
+
+    return locked  # type: ignore[return-value]
+
+
 class EmbeddedStore:
     """The graph in ``<directory>/kg.sqlite``; no server needed.
 
     Safe for several processes at once: SQLite's WAL mode lets readers run
     beside one writer, and a writer waits up to BUSY_TIMEOUT seconds for
-    another writer's batch to commit.
+    another writer's batch to commit. Threads may share one store: its calls
+    run one at a time.
     """
 
     def __init__(self, directory: str | PathLike[str] = "kg-data") -> None:
@@ -413,12 +431,18 @@ class EmbeddedStore:
             ) from None
         try:
             # isolation_level=None: no implicit transactions, write() says BEGIN.
+            # check_same_thread=False: kg ingest writes from a thread of its
+            # own; self._lock keeps the calls one at a time.
             self._conn = sqlite3.connect(
-                self.path, timeout=BUSY_TIMEOUT, isolation_level=None
+                self.path,
+                timeout=BUSY_TIMEOUT,
+                isolation_level=None,
+                check_same_thread=False,
             )
         except sqlite3.Error as exc:
             raise StoreError(f"cannot open {self.path}: {exc}") from None
         self._conn.row_factory = sqlite3.Row
+        self._lock = threading.RLock()
         try:
             self._open()
         except BaseException:
@@ -507,6 +531,7 @@ class EmbeddedStore:
 
     # -- GraphStore ------------------------------------------------------------
 
+    @_one_at_a_time
     def ensure_schema(self) -> None:
         """Create the tables and indexes if missing; safe to call again."""
         with self._transaction() as conn:
@@ -536,6 +561,7 @@ class EmbeddedStore:
             if version < SCHEMA_VERSION:
                 conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION:d}")
 
+    @_one_at_a_time
     def known_articles(self, ids: Iterable[str]) -> set[str]:
         """The subset of these article ids already written."""
         wanted = json.dumps([str(i) for i in ids])
@@ -545,6 +571,7 @@ class EmbeddedStore:
         )
         return {row["id"] for row in rows}
 
+    @_one_at_a_time
     def people_by_surname(self, surnames: Iterable[str]) -> dict[str, list[str]]:
         """Person ids (sorted) keyed by lower-cased surname; only surnames found."""
         wanted = json.dumps(sorted({str(s).lower() for s in surnames}))
@@ -559,6 +586,7 @@ class EmbeddedStore:
             found.setdefault(row["surname"], []).append(row["id"])
         return found
 
+    @_one_at_a_time
     def write(self, graphs: Sequence[ArticleGraph]) -> WriteStats:
         """Write a batch in one SQLite transaction: all of it or none."""
         batch = prepare_batch(graphs)
@@ -598,6 +626,7 @@ class EmbeddedStore:
             conn.executemany(_UPSERT_RELATION, batch.relations)
         return batch.stats()
 
+    @_one_at_a_time
     def counts(self) -> dict[str, dict[str, int]]:
         """{"nodes": {label: n}, "relationships": {type: n}}, zeros included."""
         with self._transaction("DEFERRED") as conn:
@@ -621,6 +650,7 @@ class EmbeddedStore:
                     relationships[row["predicate"]] = row["n"]
         return {"nodes": nodes, "relationships": relationships}
 
+    @_one_at_a_time
     def to_networkx(self, include_articles: bool = False) -> nx.MultiDiGraph:
         """The entity graph; with include_articles also Article nodes and MENTIONS."""
         with self._transaction("DEFERRED") as conn:
@@ -659,5 +689,6 @@ class EmbeddedStore:
                 ]
         return build_networkx(entities, relations, articles, mentions)
 
+    @_one_at_a_time
     def close(self) -> None:
         self._conn.close()
