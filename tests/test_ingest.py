@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 
 import pytest
 
 from kg.cli import app
-from kg.pipeline import ingest
+from kg.pipeline import extract_graphs, ingest
 from kg.sources import read_articles
 from tests.conftest import EXAMPLES, REPO
 
@@ -234,3 +235,43 @@ def test_two_workers_give_the_graph_of_one(tmp_path, nlp, lexicon):
         ingest(read_articles([str(EXAMPLES)]), store=two, nlp=nlp, lexicon=lexicon, workers=2)
         assert relations_in(two) == relations_in(one)
         assert sorted(two.to_networkx().nodes(data=True)) == sorted(one.to_networkx().nodes(data=True))
+
+
+class WaitingWrites:
+    """A store whose first `waits` writes each wait until the next batch's parse has begun (at most 10 s)."""
+
+    def __init__(self, store, waits: int):
+        self.store = store
+        self.waits = waits
+        self.parses = 0
+        self.changed = threading.Condition()
+        self.saw_the_next_parse: list[bool] = []
+
+    def parse_begins(self) -> None:
+        with self.changed:
+            self.parses += 1
+            self.changed.notify_all()
+
+    def write(self, graphs):
+        batch = len(self.saw_the_next_parse) + 1
+        if batch <= self.waits:
+            with self.changed:
+                self.saw_the_next_parse.append(self.changed.wait_for(lambda: self.parses > batch, timeout=10))
+        return self.store.write(graphs)
+
+    def __getattr__(self, name):
+        return getattr(self.store, name)
+
+
+def test_a_batch_is_written_while_the_next_is_parsed(store, nlp, lexicon):
+    watched = WaitingWrites(store, waits=2)
+
+    def extract(fresh, on_error):
+        watched.parse_begins()
+        return extract_graphs(fresh, nlp=nlp, lexicon=lexicon, on_error=on_error)
+
+    report = ingest(read_articles([str(EXAMPLES)]), store=watched, nlp=nlp, lexicon=lexicon, batch_size=3,
+                    extract=extract)
+    assert watched.saw_the_next_parse == [True, True]
+    assert report.articles_written == 8
+    assert relations_in(store) == EXAMPLE_RELATIONS
