@@ -7,12 +7,15 @@ converse verbs ("received $5,000 from"); it drops relations that the sentence
 negates, hedges, plans, conditions or asks about. The small English model
 often attaches names to the wrong head, so where the parse yields no
 argument the surface order is read instead ("a donation from X to Y").
+A quotation is read whole, also across sentences, and one that stands
+alone is credited to the speaker or subject of the sentence before it.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -43,7 +46,7 @@ ARGUMENT_TYPES = {
 }
 #: Every rule the extractor can name in Relation.rule (before the ":"); each has a confidence in the lexicon.
 RULE_KINDS = ("verb", "verb-passive", "verb-converse", "noun", "noun-light-verb", "noun-converse", "noun-quote",
-              "agent-noun", "reciprocal", "quote-attack", "quote-endorse", "labelled-attack")
+              "agent-noun", "reciprocal", "quote-attack", "quote-endorse", "quote-context", "labelled-attack")
 #: Parts of speech a noun phrase is made of, when read off the surface.
 PHRASE_POS = {"DET", "ADJ", "NOUN", "PROPN", "NUM", "SYM"}
 SCORE = re.compile(r"\b\d{1,3}\s?[-–]\s?\d{1,3}\b")
@@ -108,17 +111,22 @@ def find_money(doc: Doc) -> list[Money]:
     return found
 
 
-def quoted_tokens(doc: Doc) -> set[int]:
-    """Indices of tokens inside quotation marks; an unclosed quote ends with its paragraph."""
-    inside, quoted = False, set()
+def quotations(doc: Doc) -> list[tuple[int, int]]:
+    """Token ranges [start, end) inside quotation marks; an unclosed quote ends with its paragraph."""
+    spans, start = [], None
     for token in doc:
         if token.text in QUOTE_MARKS:
-            inside = token.text not in ("”", "''") and not inside
-        elif "\n" in token.text:
-            inside = False
-        elif inside:
-            quoted.add(token.i)
-    return quoted
+            if start is not None:
+                spans.append((start, token.i))
+                start = None
+            elif token.text not in ("”", "''"):
+                start = token.i + 1
+        elif "\n" in token.text and start is not None:
+            spans.append((start, token.i))
+            start = None
+    if start is not None:
+        spans.append((start, len(doc)))
+    return [(s, e) for s, e in spans if e > s]
 
 
 class SurfaceReader:
@@ -167,20 +175,25 @@ class SurfaceReader:
         """The entities of the phrase at `start` with its coordinated and appositive phrases."""
         doc = self.doc
         args, end = self._item(start)
-        while args and end < len(doc):
-            at = end + 1 if doc[end].lower_ in ("and", "or") else end + 2 if (
-                doc[end].text == "," and end + 1 < len(doc) and doc[end + 1].lower_ in ("and", "or")) else None
-            if at is None and doc[end].text == ",":
-                more, after = self._item(end + 1)
+        # Names set off by commas only join when "and"/"or" closes the list ("A, B and C"); without
+        # it they are appositions or the next clause ("A, the union's president, B, said").
+        pending, at_end = [], end
+        while args and at_end < len(doc):
+            at = at_end + 1 if doc[at_end].lower_ in ("and", "or") else at_end + 2 if (
+                doc[at_end].text == "," and at_end + 1 < len(doc) and doc[at_end + 1].lower_ in ("and", "or")) else None
+            if at is None and doc[at_end].text == ",":
+                more, after = self._item(at_end + 1)
                 if not more or after >= len(doc) or doc[after].lower_ not in (",", "and", "or"):
                     break
+                pending, at_end = pending + more, after
             elif at is not None:
                 more, after = self._item(at)
                 if not more:
                     break
+                args, end = args + pending + more, after
+                pending, at_end = [], after
             else:
                 break
-            args, end = args + more, after
         return args, end
 
     def _item(self, start: int) -> tuple[list[Arg], int]:
@@ -207,6 +220,8 @@ class SurfaceReader:
             owners = [arg for i in range(start, end - 1) for arg in self._owner(i)]
             if owners:
                 return owners[-1:], end
+            if end - 2 >= start and self._named(end - 2):
+                return self._named(end - 2), end  # "the Yes on 22 campaign", "the Marlowe campaign"
             if end < len(self.doc) and self.doc[end].lower_ in ("of", "for"):
                 return self.phrase(end + 1)
         return [], end
@@ -244,7 +259,8 @@ class SurfaceReader:
             if token.pos_ == "PROPN" and not named and token.text.islower():
                 break  # a lower-case "proper noun" is a mis-tagged verb: "the Eastgate League stung"
             gerund = token.tag_ == "VBG" and i + 1 < len(doc) and doc[i + 1].pos_ == "NOUN"  # "shipping heir X"
-            if named or gerund or token.pos_ in PHRASE_POS or token.tag_ in ("PRP$", "POS", "HYPH") or token.lower_ == "each":
+            article = token.tag_ == "DT" and token.lower_ in ("the", "a", "an")  # the parse sometimes calls "the" a pronoun
+            if named or gerund or article or token.pos_ in PHRASE_POS or token.tag_ in ("PRP$", "POS", "HYPH") or token.lower_ == "each":
                 seen_noun = seen_noun or named or token.pos_ in ("NOUN", "PROPN")
                 i += 1
             else:
@@ -254,7 +270,7 @@ class SurfaceReader:
     def _named(self, i: int) -> list[Arg]:
         token = self.doc[i]
         cluster = self.entities.at(token)
-        return [Arg(cluster, False, i)] if cluster is not None and token.pos_ != "PRON" else []
+        return [Arg(cluster, i in self.entities.descriptions, i)] if cluster is not None and token.pos_ != "PRON" else []
 
     def _owner(self, i: int) -> list[Arg]:
         token = self.doc[i]
@@ -297,21 +313,31 @@ class RelationExtractor:
         self.double_object_verbs = set(rel["double_object_verbs"]["lemmas"])
         self.including_preps = set(rel["including"]["preps"])
         self.dismissive_verbs = set(quotes["dismissive_verbs"])
+        self.partitives = set(rel.get("partitives", {}).get("words", []))
+        self.copular = list(rel.get("copular", {}).get("phrases", []))
+        #: Prepositions that lead from an amount to its recipient ("$500 to A and $250 to B").
+        self.recipient_preps = {p for e in self.verbs.values() if e["predicate"] == "DONATED_TO" for p in e.get("object_preps", [])}
         self.confidence = {k: v for k, v in rel["rule_confidence"].items() if not k.startswith("_")}
 
     def __call__(self, doc: Doc, entities: DocEntities) -> list[Candidate]:
         self.doc, self.entities, self.money = doc, entities, find_money(doc)
         self.surface = SurfaceReader(doc, entities, self.campaign_nouns, self.including_preps)
-        self.quoted = quoted_tokens(doc)
+        self.quotations = quotations(doc)
+        self.quoted = {i for start, end in self.quotations for i in range(start, end)}
+        self._sentence_starts: list[int] | None = None
+        self._quotes_by_sentence: dict[int, list[Token]] = {}
         candidates = []
         for token in doc:
             lemma = token.lemma_.lower()
             if token.pos_ in ("VERB", "AUX") and lemma in self.verbs:
                 candidates += self._verb(token, self.verbs[lemma])
-            elif token.pos_ in ("NOUN", "PROPN") and lemma in self.nouns:
+            elif token.pos_ in ("NOUN", "PROPN") and lemma in self.nouns and token.dep_ != "compound":
+                # a compound modifies another noun: "attack ads", "donation records" name no act
                 candidates += self._noun(token, self.nouns[lemma])
             elif token.pos_ == "NOUN" and lemma in self.agent_nouns:
                 candidates += self._agent_noun(token, self.agent_nouns[lemma])
+            if lemma == "be" and self.copular:
+                candidates += self._copular(token)
             if lemma in self.reciprocal_verbs:
                 candidates += self._reciprocal(token)
             if token.pos_ == "VERB" and lemma in self.speech_verbs:
@@ -319,6 +345,8 @@ class RelationExtractor:
                 candidates += self._quoted(token, self.endorsement_cues, "ENDORSES", "quote-endorse")
             if token.pos_ == "VERB" and (lemma in self.labelling_verbs or lemma in self.dismissive_verbs):
                 candidates += self._labelled_attack(token)
+        if self.quotations:
+            candidates += self._context_quotes()
         return candidates
 
     # -- triggers ---------------------------------------------------------
@@ -346,7 +374,7 @@ class RelationExtractor:
         if passive:
             objects = self._args_of_deps(verb, ("nsubjpass",)) or self._prep_args(verb, preps) or (
                 self._resolve(verb.head) if verb.dep_ == "acl" else self._args_of_deps(verb, ("nsubj",))
-            )
+            ) or (self._subject_before(verb) if verb.dep_ == "ROOT" and not any(c.dep_ in SUBJECTS for c in verb.children) else [])
             return self._pairs(agents, predicate, objects, verb, "verb-passive", money)
         objects = []
         if entry.get("direct_object", True):
@@ -397,6 +425,9 @@ class RelationExtractor:
             if not objects:
                 objects = (self._prep_args(governor, object_preps) or self._first_object(governor, noun)
                            or self._surface(governor.i + 1, object_preps))
+            if not objects and noun.dep_ == "pobj" and noun.head.dep_ == "agent":
+                # "Y's campaign was bolstered by a donation from X": the passive's subject receives
+                objects = self._args_of_deps(governor, ("nsubjpass",))
         if subjects and not objects and predicate == "ENDORSES":
             objects = self._quoted_names(noun.sent, exclude={a.cluster.name for a in subjects})
             rule = "noun-quote"
@@ -427,6 +458,19 @@ class RelationExtractor:
             candidates += self._pairs([agent], entry["predicate"], objects, noun, "agent-noun", money)
         return candidates
 
+    def _copular(self, verb: Token) -> list[Candidate]:
+        """'X is all in for Y', 'X is squarely behind Y': "be" with the lexicon's words and a preposition naming Y."""
+        words = {c.lower_ for c in verb.children if c.dep_ in ("advmod", "acomp", "prt", "prep", "npadvmod")}
+        candidates = []
+        for entry in self.copular:
+            if not words.issuperset(entry["words"]) or not self._asserted(verb):
+                continue
+            objects = self._prep_args(verb, entry["object_preps"])
+            if objects:
+                candidates += self._pairs(self._subjects(verb), entry["predicate"], objects, verb, "verb", [],
+                                          lemma=" ".join(["be", *entry["words"]]))
+        return candidates
+
     def _reciprocal(self, verb: Token) -> list[Candidate]:
         candidates = []
         for noun in verb.children:
@@ -441,16 +485,67 @@ class RelationExtractor:
 
     def _quoted(self, verb: Token, cues: re.Pattern, predicate: str, rule: str) -> list[Candidate]:
         """'"..., a disaster," X said of Y', '"I'm voting for Y," X said': a quote whose cue attacks or
-        backs the quote's one named target (or the 'said of' object)."""
-        quote = [t for t in verb.sent if t.i in self.quoted]
-        if not quote or not cues.search(" ".join(t.text for t in quote)) or not self._asserted(verb):
+        backs the quote's one named target (or the 'said of' object).
+
+        The quote is every quotation the verb's sentence holds part of, also where it began in
+        an earlier sentence ('"Y is unfit. He lied," X said').
+        """
+        sent = verb.sent
+        quote = self._quotes_by_sentence.get(sent.start)
+        if quote is None:
+            quote = self._quotes_by_sentence[sent.start] = [
+                self.doc[i] for start, end in self.quotations if start < sent.end and end > sent.start for i in range(start, end)]
+        if not quote or not self._cue_asserted(quote, cues) or not self._asserted(verb):
             return []
-        if any(t.lower_ in self.negators for t in quote):
-            return []  # "I never said X was corrupt"
         speakers = self._subjects(verb)
         targets = self._prep_args(verb, ["of", "about"]) or self._quoted_names(
-            verb.sent, exclude={a.cluster.name for a in speakers})
+            quote, exclude={a.cluster.name for a in speakers})
         return self._pairs(speakers, predicate, targets, verb, rule, None)
+
+    def _cue_asserted(self, quote: list[Token], cues: re.Pattern) -> bool:
+        """Does a sentence of the quote hold a cue, not negated ("I never said X was corrupt") nor asked?"""
+        if self._sentence_starts is None:
+            self._sentence_starts = [s.start for s in self.doc.sents]
+        by_sentence: dict[int, list[Token]] = {}
+        for token in quote:
+            by_sentence.setdefault(bisect_right(self._sentence_starts, token.i), []).append(token)
+        for tokens in by_sentence.values():
+            text = " ".join(t.text for t in tokens)
+            if cues.search(text) and not text.rstrip().endswith("?") and not any(t.lower_ in self.negators for t in tokens):
+                return True
+        return False
+
+    def _context_quotes(self) -> list[Candidate]:
+        """'X was blunt on Monday. "Y is a disgrace."': a quotation that stands alone as whole sentences
+        is the word of the one the sentence before is about, or of that sentence's speaker
+        ('"...," she said. "Y should resign."')."""
+        doc, candidates = self.doc, []
+        for start, end in self.quotations:
+            first, last = doc[start].sent, doc[end - 1].sent
+            if first.start == 0 or any(not (start <= i < end) and not (doc[i].is_punct or doc[i].is_space)
+                                       for i in range(first.start, last.end)):
+                continue
+            previous = doc[first.start - 1].sent
+            speakers, verb = self._context_speakers(previous)
+            if not speakers:
+                continue
+            quote = list(doc[start:end])
+            for cues, predicate in ((self.attack_cues, "CRITICIZED"), (self.endorsement_cues, "ENDORSES")):
+                if self._cue_asserted(quote, cues):
+                    targets = self._quoted_names(quote, exclude={a.cluster.name for a in speakers})
+                    candidates += self._pairs(speakers, predicate, targets, doc[start], "quote-context", None,
+                                              lemma=verb.lemma_.lower())
+        return candidates
+
+    def _context_speakers(self, sentence: Span) -> tuple[list[Arg], Token | None]:
+        """Who a quotation after this sentence is by: its speech verb's subject, else (when it quotes nobody) its subject."""
+        for token in sentence:
+            if token.pos_ == "VERB" and token.lemma_.lower() in self.speech_verbs and token.i not in self.quoted:
+                return self._subjects(token), token
+        root = sentence.root
+        if any(t.i in self.quoted for t in sentence) or root.pos_ not in ("VERB", "AUX") or not self._asserted(root):
+            return [], None
+        return self._args_of_deps(root, ("nsubj", "nsubjpass")), root
 
     def _labelled_attack(self, verb: Token) -> list[Candidate]:
         """'X called Y "a liar"', 'X branded Y corrupt': the label attacks Y."""
@@ -543,9 +638,20 @@ class RelationExtractor:
                 if found or verb.head.dep_ in SUBJECTS:
                     return found
                 verb = verb.head
+            elif verb.dep_ == "ROOT":
+                return self._subject_before(verb)
             else:
                 return []
         return []
+
+    def _subject_before(self, verb: Token) -> list[Arg]:
+        """'Yes on 12 received ...': a main verb the parse left without a subject acts for the name right before it."""
+        i = verb.i - 1
+        while i >= verb.sent.start and self.doc[i].pos_ in ("AUX", "ADV", "PART"):
+            i -= 1
+        if i < verb.sent.start or self.doc[i].is_punct:
+            return []
+        return self._resolve(self.doc[i]) if self.entities.at(self.doc[i]) is not None else []
 
     def _args_of_deps(self, head: Token, deps: tuple[str, ...], skip_preps: bool = False) -> list[Arg]:
         found = []
@@ -581,8 +687,12 @@ class RelationExtractor:
             return []
         cluster = self.entities.at(token)
         if cluster is not None:
-            return [Arg(cluster, token.pos_ == "PRON", token.i)]
+            return [Arg(cluster, token.pos_ == "PRON" or token.i in self.entities.descriptions, token.i)]
         lower, lemma = token.lower_, token.lemma_.lower()
+        if lemma in self.partitives:  # "bankrolled much of Y's campaign"
+            found = [a for t in self._of_objects(token) for a in self._resolve(t, depth + 1)]
+            if found:
+                return found
         if lower in RELATIVE_PRONOUNS and token.head.dep_ == "relcl":
             return self._resolve(token.head.head, depth + 1)
         for child in token.children:
@@ -604,14 +714,21 @@ class RelationExtractor:
                     found = self._resolve(child, depth + 1)
                     if found:
                         return found
+            before = self.doc[token.i - 1] if token.i > 0 else None
+            if before is not None and before.pos_ != "PRON" and self.entities.at(before) is not None:
+                return self._resolve(before, depth + 1)  # "the Yes on 12 campaign": the parse splits the name off
             found = self._prep_args(token, ["of", "for"])
             if found:
                 return found
         if lemma in self.nouns:  # "funded by a contribution from X"
             return self._prep_args(token, self.nouns[lemma].get("subject_preps", []))
-        if token.pos_ == "NOUN" and any(c.lower_ in ("the", "this", "that") for c in token.children):
-            return self._definite(token, lemma)
+        if token.pos_ in ("NOUN", "PROPN") and any(c.lower_ in ("the", "this", "that") for c in token.children):
+            return self._definite(token, lemma)  # "the union", "the PAC"
         return []
+
+    def _of_objects(self, token: Token) -> list[Token]:
+        return [pobj for prep in token.children if prep.dep_ == "prep" and prep.lower_ == "of"
+                for pobj in prep.children if pobj.dep_ == "pobj"]
 
     def _definite(self, token: Token, lemma: str) -> list[Arg]:
         """'the company', 'the union': the last organisation named before it."""
@@ -626,10 +743,10 @@ class RelationExtractor:
                 best = (max(before), cluster)
         return [Arg(best[1], True, token.i)] if best else []
 
-    def _quoted_names(self, sentence: Span, exclude: set[str]) -> list[Arg]:
-        """The one entity a quote in the sentence names (none when it names several)."""
+    def _quoted_names(self, tokens: Iterable[Token], exclude: set[str]) -> list[Arg]:
+        """The one entity a quote names (none when it names several)."""
         found = {}
-        for token in sentence:
+        for token in tokens:
             cluster = self.entities.at(token)
             if token.i in self.quoted and cluster is not None and token.pos_ != "PRON" and cluster.name not in exclude:
                 found.setdefault(cluster.name, Arg(cluster, False, token.i))
@@ -639,7 +756,7 @@ class RelationExtractor:
         """The verb a trigger noun is the object of; read leftwards when the parse lost it."""
         if noun.dep_ in ("dobj", "nsubjpass") and noun.head.pos_ in ("VERB", "AUX"):
             return noun.head
-        if noun.dep_ == "pobj" and noun.head.dep_ == "prep" and noun.head.head.pos_ in ("VERB", "AUX"):
+        if noun.dep_ == "pobj" and noun.head.dep_ in ("prep", "agent") and noun.head.head.pos_ in ("VERB", "AUX"):
             return noun.head.head
         i = noun.i - 1
         while i >= max(0, noun.i - 6) and self.doc[i].pos_ in PHRASE_POS and self.doc[i].tag_ != "POS":
@@ -660,7 +777,9 @@ class RelationExtractor:
             if child.dep_ not in skipped or child.dep_ == "conj" and child.pos_ not in ("VERB", "AUX"):
                 own.update(t.i for t in child.subtree)
         if trigger.dep_ in ("dobj",) and trigger.head.pos_ == "VERB":
-            own.update(t.i for c in trigger.head.children if c.dep_ in ("dobj", "npadvmod") for t in c.subtree)
+            # "wrote a check for $500": the amount hangs on the verb
+            own.update(t.i for c in trigger.head.children if c.dep_ in ("dobj", "npadvmod") or c.dep_ == "prep" and c.lower_ == "for"
+                       for t in c.subtree)
         return [m for m in self.money if any(i in own for i in range(m.start, m.end))]
 
     # -- polarity ---------------------------------------------------------
@@ -677,6 +796,8 @@ class RelationExtractor:
                 return False
             if node.dep_ in ("ROOT", "relcl", "advcl", "parataxis") or node.head.i == node.i:
                 return True
+            if node.dep_ == "conj" and node.pos_ in ("VERB", "AUX") and any(c.dep_ in SUBJECTS for c in node.children):
+                return True  # a clause of its own: "was expected to back X, but he endorsed Y"
             if node.dep_ in ("nsubj", "nsubjpass", "csubj"):
                 return not self._governs(node.head)
             # A conjunct has its own negation and auxiliaries: "did not attend but endorsed".
@@ -704,7 +825,7 @@ class RelationExtractor:
 
     # -- output -----------------------------------------------------------
     def _pairs(self, subjects: list[Arg], predicate: str, objects: list[Arg], trigger: Token, rule: str,
-               money: list[Money]) -> list[Candidate]:
+               money: list[Money], lemma: str | None = None) -> list[Candidate]:
         subject_types, object_types = ARGUMENT_TYPES[predicate]
         candidates = []
         for subject in subjects:
@@ -717,10 +838,23 @@ class RelationExtractor:
                 if subject.pronoun or obj.pronoun:
                     confidence -= self.confidence["pronoun-penalty"]
                 candidates.append(Candidate(
-                    subject.cluster, predicate, obj.cluster, trigger.sent, f"{rule}:{trigger.lemma_.lower()}",
-                    round(confidence, 2), _nearest(money, obj.at) if predicate == "DONATED_TO" else None,
+                    subject.cluster, predicate, obj.cluster, trigger.sent, f"{rule}:{lemma or trigger.lemma_.lower()}",
+                    round(confidence, 2), self._amount(money, obj.at) if predicate == "DONATED_TO" else None,
                 ))
         return candidates
+
+
+    def _amount(self, money: list[Money], at: int) -> Money | None:
+        """The amount that leads to the recipient ("$2,900 to A and $1,500 to B"), else the nearest one."""
+        if not money:
+            return None
+        doc = self.doc
+        before = [m for m in money if m.end < at and doc[m.end].lower_ in self.recipient_preps]
+        if before:
+            last = max(before, key=lambda m: m.end)
+            if not any(last.end <= m.start < at for m in money):
+                return last
+        return _nearest(money, at)
 
 
 def _cue_pattern(cues: list[str]) -> re.Pattern:

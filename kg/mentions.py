@@ -5,7 +5,10 @@ does not take `doc.ents` as they are: a name is a run of proper nouns around
 a parse head, cleaned of titles, party tags and possessives; the NER labels
 vote on its type; a second pass finds later mentions of the article's own
 names; surnames and acronyms join the full name; pronouns resolve to the
-most salient compatible person.
+most salient compatible person, and definite descriptions ("the
+commissioner") to the one person named earlier with that title. Ballot
+campaigns ("No on Measure B") and candidate committees ("Okonkwo for
+Mayor", "Committee to Elect X") are organisation names.
 """
 
 from __future__ import annotations
@@ -46,6 +49,8 @@ class Mention:
     name: str
     votes: Counter = field(default_factory=Counter)
     gender: str | None = None
+    #: The personal title the name was written with ("gov."), if any.
+    title: str | None = None
 
 
 @dataclass
@@ -67,6 +72,8 @@ class DocEntities:
     def __init__(self, clusters: list[Cluster], token_cluster: dict[int, int]):
         self.clusters = clusters
         self.token_cluster = token_cluster
+        #: Tokens that refer back to an entity without naming it: "the commissioner" (pronouns are PRON).
+        self.descriptions: set[int] = set()
 
     def at(self, token: Token) -> Cluster | None:
         index = self.token_cluster.get(token.i)
@@ -94,11 +101,19 @@ class MentionFinder:
         self.groups = set(names["groups"])
         self.female_names = set(names["female_first_names"])
         self.male_names = set(names["male_first_names"])
+        self.campaign_offices = {tuple(o.split()) for o in names.get("campaign_offices", [])}
+        self.title_nouns = {k: v for k, v in names.get("title_nouns", {}).items() if not k.startswith("_")}
+        self.subordinate_title_words = set(names.get("subordinate_title_words", []))
+        self.committee_verbs = set(names.get("committee_verbs", []))
+        self.ballot = _ballot_pattern(names.get("ballot_stances", []), names.get("ballot_measure_words", []))
 
     # -- finding names -------------------------------------------------
     def __call__(self, doc: Doc) -> DocEntities:
-        excluded = _pattern_tokens(doc, PARTY_TAG) | _pattern_tokens(doc, DATELINE)
-        mentions = []
+        text = doc.text
+        excluded = _pattern_tokens(doc, PARTY_TAG, text) | _pattern_tokens(doc, DATELINE, text)
+        ballots = self._ballot_campaigns(doc, text, excluded)
+        excluded |= {i for m in ballots for i in range(m.start, m.end)}
+        mentions = list(ballots)
         i = 0
         while i < len(doc):
             end = self._run_end(doc, i, excluded)
@@ -116,16 +131,36 @@ class MentionFinder:
         token_cluster = {i: n for n, c in enumerate(clusters) for m in c.mentions for i in range(m.start, m.end)}
         entities = DocEntities(clusters, token_cluster)
         self._resolve_pronouns(doc, entities)
+        self._resolve_descriptions(doc, entities)
         return entities
+
+    def _ballot_campaigns(self, doc: Doc, text: str, excluded: set[int]) -> list[Mention]:
+        """'Yes on 12', 'No on Measure B', 'the Yes on 14 Coalition': campaigns for or against a ballot measure."""
+        found = []
+        if self.ballot is None:
+            return found
+        for match in self.ballot.finditer(text):
+            span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
+            if span is None or any(i in excluded for i in range(span.start, span.end)):
+                continue
+            end = span.end
+            while end < len(doc) and end not in excluded and self._is_name_word(doc[end]):
+                end += 1  # "Yes on 14 Coalition"
+            name = re.sub(r"(?<=\b[A-Z])\.$", "", _clean_name(doc[span.start:end].text))  # "Yes on Measure Q."
+            found.append(Mention(span.start, end, name, Counter({"ORG": 3 * (end - span.start)})))
+        return found
 
     def _is_name_word(self, token: Token) -> bool:
         if token.ent_type_ in OTHER_NER:
             return False
         if token.pos_ == "PROPN" or token.ent_type_ in ENTITY_LABELS:
             return token.text[:1].isupper()
-        # "Citizens for a Cleaner Harbor": a capitalised organisation word the tagger calls a common noun
+        # "Citizens for a Cleaner Harbor": a capitalised organisation word the tagger calls a common noun;
+        # "Dolores Fairweather": a known first name the tagger calls a common noun, before a proper noun
         return token.pos_ == "NOUN" and token.text[:1].isupper() and (
-            token.lower_ in self.groups or token.lower_ in self.org_keywords)
+            token.lower_ in self.groups or token.lower_ in self.org_keywords or (
+                token.lower_ in self.female_names or token.lower_ in self.male_names) and token.i + 1 < len(token.doc)
+            and token.nbor(1).pos_ == "PROPN" and token.nbor(1).text[:1].isupper())
 
     def _run_end(self, doc: Doc, start: int, excluded: set[int]) -> int:
         """End of the run of name words that starts at `start` (start itself when none).
@@ -147,10 +182,12 @@ class MentionFinder:
                 end += 1  # "the Harbor Pilots' Benevolent Society": a possessive inside one NER name
             elif token.text == "-" and not doc[end - 1].whitespace_ and not token.whitespace_ and end + 1 < len(doc):
                 end += 2
-            elif token.lower_ in ("of", "for", "and", "&") and end + 1 < len(doc) and self._is_name_word(doc[end + 1]):
+            elif (token.lower_ in ("of", "for", "and", "&") or token.lower_ == "to" and end + 1 < len(doc) and (
+                    token.tag_ == "TO" or doc[end + 1].lower_ in self.committee_verbs)) and end + 1 < len(doc) \
+                    and self._is_name_word(doc[end + 1]):
                 if not self._connector_joins(doc, start, end):
                     break
-                end += 1
+                end += 1  # "Citizens for Clean Harbors", "Coalition to Save Elm Park", "Okonkwo for Mayor"
             elif token.lower_ in ("of", "for") and end + 2 < len(doc) and doc[end + 1].lower_ in ("a", "an", "the") \
                     and self._is_name_word(doc[end + 2]) and self._connector_joins(doc, start, end, skip=1):
                 end += 2  # "Citizens for a Cleaner Harbor", "Coalition for the Homeless"
@@ -160,15 +197,47 @@ class MentionFinder:
 
     def _connector_joins(self, doc: Doc, start: int, at: int, skip: int = 0) -> bool:
         connector = doc[at]
+        stop = at + 1 + skip
+        while stop < len(doc) and self._is_name_word(doc[stop]):
+            stop += 1
+        if connector.lower_ == "for" and not skip:
+            if self._committee_for(doc, start, at, stop):
+                return True
+            if self._office_sought(doc, at, stop):
+                return False  # "Francisco Olmedo for City Council president": the office he seeks
+        if self._titled_person(doc, start, at):
+            return False  # "Ald. Francisco Olmedo for City Council president": the office sought, not a name
         if connector.ent_type_ == "ORG" and connector.ent_iob_ == "I":
             return True
         if connector.lower_ in ("and", "&"):
             return False
-        stop = at + 1 + skip
-        while stop < len(doc) and self._is_name_word(doc[stop]):
-            stop += 1
         words = {t.lower_ for t in doc[start:stop]}
         return bool(words & self.org_keywords)
+
+    def _committee_for(self, doc: Doc, start: int, at: int, stop: int) -> bool:
+        """'the Okonkwo for Mayor committee', 'Valdez for Council': a candidate's committee named for the office.
+
+        It is a name, not "X (endorsed) for mayor", when a committee noun follows, when "the" stands
+        before it, or when a surname alone stands before "for".
+        """
+        if tuple(t.lower_ for t in doc[at + 1:stop]) not in self.campaign_offices or self._office_sought(doc, at, stop):
+            return False
+        after = doc[stop].lower_ if stop < len(doc) else ""
+        before = doc[start - 1].lower_ if start > 0 else ""
+        return after in self.org_keywords or after == "campaign" or before == "the" or at - start == 1
+
+    def _office_sought(self, doc: Doc, at: int, stop: int) -> bool:
+        """'for City Council president', 'for Senate seat': capitalised office words that go on in a lower-case noun."""
+        if stop >= len(doc) or doc[stop].pos_ != "NOUN" or not doc[stop].is_lower:
+            return False
+        return doc[stop].lower_ not in self.org_keywords and doc[stop].lower_ != "campaign" and any(
+            (t.lower_,) in self.campaign_offices or t.lower_ in self.org_keywords for t in doc[at + 1:stop])
+
+    def _titled_person(self, doc: Doc, start: int, at: int) -> bool:
+        """Does the run before a connector start with a personal title and go on with a person's name?"""
+        lowers = {i: doc[i].lower_ for i in range(start, at)}
+        words = self._title_at(lowers, start, at) if at - start > 1 else None
+        return words is not None and self._person_like([lowers[i] for i in range(start + len(words), at)])
 
     def _mention(self, run: Span) -> Mention | None:
         span, title = self._strip(run)
@@ -182,7 +251,7 @@ class MentionFinder:
         votes = self._votes(span, title)
         if not votes:
             return None
-        return Mention(span.start, span.end, name, votes, self._gender(span, title))
+        return Mention(span.start, span.end, name, votes, self._gender(span, title), title)
 
     def _strip(self, span: Span) -> tuple[Span, str | None]:
         """Remove leading determiners, modifiers and titles; keep the title seen."""
@@ -236,7 +305,8 @@ class MentionFinder:
             if token.ent_type_ in ENTITY_LABELS:
                 votes[token.ent_type_] += 1
         words = [t.lower_ for t in span]
-        if any(w in self.org_keywords for w in words) and len(words) > 1 or words[-1] in self.corporate_suffixes:
+        if any(w in self.org_keywords for w in words) and len(words) > 1 or words[-1] in self.corporate_suffixes or (
+                "for" in words[1:-1] and tuple(words[words.index("for", 1) + 1:]) in self.campaign_offices):
             votes["ORG"] += 3 * len(span)
         elif len(words) == 1 and words[0] in self.groups:
             votes["NORP"] += 3
@@ -353,6 +423,7 @@ class MentionFinder:
                 c for c in result
                 if len(c.name.split()) > len(words) and _ends_with(c, words, self.corporate_suffixes)
                 and (c.type == cluster.type or cluster.type in ("PERSON", "ORG", "GPE") and c.type in ("PERSON", "ORG"))
+                and not (cluster.type == "PERSON" and _named_after(c, words))
             ]
             if len(candidates) == 1:
                 target = candidates[0]
@@ -368,6 +439,60 @@ class MentionFinder:
         for cluster in result:
             cluster.mentions.sort(key=lambda m: m.start)
         return result
+
+    # -- definite descriptions ---------------------------------------------
+    def _resolve_descriptions(self, doc: Doc, entities: DocEntities) -> None:
+        """'the commissioner', 'the former governor', 'the union president': a person named earlier with that role.
+
+        A person's roles are the title written before the name ("Port Commissioner Dana Whitcomb",
+        "Gov. Felix Brandt": the governor) and the noun in apposition to it ("Ramona Ellery, the port
+        commissioner"). A definite noun phrase whose head is one such role refers to the one person
+        who held it before; when several did, or none, it stays unresolved.
+        """
+        roles: dict[str, list[tuple[int, int]]] = {}  # role -> [(token where it was given, cluster index)]
+        for index, cluster in enumerate(entities.clusters):
+            if cluster.type != "PERSON" and not cluster.person_like:
+                continue
+            for m in cluster.mentions:
+                if m.title:
+                    role = self.title_nouns.get(m.title, m.title)
+                    roles.setdefault(role, []).append((m.start, index))
+                head = doc[m.end - 1]
+                appositions = [c for c in head.children if c.dep_ == "appos" and c.pos_ == "NOUN"]
+                if head.dep_ == "appos" and head.head.pos_ == "NOUN":
+                    appositions.append(head.head)
+                for noun in appositions:
+                    roles.setdefault(self._roles(noun)[-1], []).append((min(noun.i, m.start), index))
+        if not roles:
+            return
+        heads = {r.rsplit(" ", 1)[-1] for r in roles}
+        heads |= {k for k, v in self.title_nouns.items() if v in heads}
+        for token in doc:
+            if token.pos_ != "NOUN" or token.lemma_.lower() not in heads or token.i in entities.token_cluster \
+                    or token.dep_ in ("compound", "appos"):
+                continue
+            holders = next((roles[r] for r in self._roles(token) if r in roles), None)
+            if not holders or not any(
+                    c.dep_ == "det" and c.lower_ in ("the", "this", "that") or c.dep_ == "poss" and c.pos_ != "PRON"
+                    for c in token.children):
+                continue
+            if any(c.dep_ == "appos" for c in token.children):
+                continue  # "the commissioner, Dana Whitcomb": the name itself follows
+            before = {index for at, index in holders if at < token.i}
+            if len(before) == 1:
+                entities.token_cluster[token.i] = before.pop()
+                entities.descriptions.add(token.i)
+
+    def _roles(self, noun: Token) -> list[str]:
+        """The roles a noun may name, most specific first: 'the attorney general' -> 'attorney general';
+        'the port commissioner' -> 'port commissioner', 'commissioner'; 'the deputy mayor' -> 'deputy mayor' only."""
+        lemma = noun.lemma_.lower()
+        modifiers = [c.lower_ for c in noun.children if c.dep_ in ("amod", "compound") and c.i < noun.i]
+        subordinate = [w for w in modifiers if w in self.subordinate_title_words]
+        compounds = [c.lower_ for c in noun.children if c.dep_ == "compound" and c.i < noun.i]
+        full = " ".join([*compounds, lemma]) if compounds and not subordinate else None
+        reduced = " ".join([*subordinate, lemma])
+        return [self.title_nouns.get(r, r) for r in (full, reduced) if r]
 
     # -- pronouns ----------------------------------------------------------
     def _resolve_pronouns(self, doc: Doc, entities: DocEntities) -> None:
@@ -421,6 +546,20 @@ class MentionFinder:
                 chosen.gender = chosen.gender or gender
 
 
+def _named_after(cluster: Cluster, words: list[str]) -> bool:
+    """'Friends of Dana Ruiz', 'Committee to Elect Dana Ruiz': an organisation named after the person is not the person."""
+    return cluster.type != "PERSON" and any(w in ("of", "for", "to") for w in cluster.name.split()[:-len(words)])
+
+
+def _ballot_pattern(stances: list[str], measure_words: list[str]) -> re.Pattern | None:
+    """'Yes on 12', 'No on Measure B', 'No on Prop. 7': a capitalised stance, "on", an optional measure word and its number or letter."""
+    if not stances:
+        return None
+    stance = "|".join(re.escape(w.capitalize()) + "|" + re.escape(w.upper()) for w in stances)
+    measure = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(measure_words, key=len, reverse=True))
+    return re.compile(rf"\b(?:{stance})\s+on\s+(?:(?i:{measure})\s*)?(?:\d{{1,4}}[A-Za-z]?|[A-Z]{{1,2}})\b")
+
+
 def _clause_subjects(token: Token) -> set[int]:
     """Subjects of the clauses an object pronoun sits in: 'X slammed Y, accusing her' (her is not X)."""
     subjects = set()
@@ -442,10 +581,10 @@ def _subject_conjunct(token: Token) -> bool:
     return token.dep_ == "conj" and token.head.dep_ in SUBJECT_DEPS
 
 
-def _pattern_tokens(doc: Doc, pattern: re.Pattern) -> set[int]:
+def _pattern_tokens(doc: Doc, pattern: re.Pattern, text: str | None = None) -> set[int]:
     """Tokens inside matches of a pattern that marks text as no name: party tags, datelines."""
     tokens = set()
-    for match in pattern.finditer(doc.text):
+    for match in pattern.finditer(doc.text if text is None else text):
         span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
         if span is not None:
             tokens.update(range(span.start, span.end))

@@ -236,6 +236,88 @@ CASES = {
                    {("Harrowgate Nurses Guild", E, "Petra Linwood", None)}),
     "maxed out to a campaign": ("Investor Corwin Abernath maxed out to Sen. Iolanthe Brisk's campaign in March.",
                                 {("Corwin Abernath", D, "Iolanthe Brisk", None)}),
+    # quotes across sentences
+    "quote of two sentences, cue and target in the first": (
+        '"Gov. Osric Pellworth has failed this county. He broke every promise," Sen. Mirela Vantongeren said on Friday.',
+        {("Mirela Vantongeren", C, "Osric Pellworth", None)}),
+    "quote of two sentences, target in the first, cue in the second": (
+        '"Ottilie Brask knows these streets. That is why I am endorsing her," said Councilman Anders Holloway.',
+        {("Anders Holloway", E, "Ottilie Brask", None)}),
+    "quotation alone after a sentence about its speaker": (
+        'Councilwoman Esme Thornbury was asked about the audit on Tuesday. "Harlan Quist is a disgrace to this council."',
+        {("Esme Thornbury", C, "Harlan Quist", None)}),
+    "quotation continued after the speech verb's sentence": (
+        '"The budget is late," Sen. Mirela Vantongeren said. "I am proud to endorse Ottilie Brask for mayor."',
+        {("Mirela Vantongeren", E, "Ottilie Brask", None)}),
+    "speaker named by a definite description": (
+        'Oriel Dunmore, the harbor commissioner, took questions on Monday. "Gov. Tobias Fenn has been reckless with '
+        'this port," the commissioner said.',
+        {("Oriel Dunmore", C, "Tobias Fenn", None)}),
+    # definite descriptions of people
+    "definite description as subject": (
+        "Sheriff Annika Voss has sparred with the county for months. On Friday the sheriff denounced Rep. Bram Ellery.",
+        {("Annika Voss", C, "Bram Ellery", None)}),
+    "definite description as object": (
+        "Lorcan Tibbet, the county treasurer, drew a challenger this week. The Westmoor Civic League criticized the "
+        "treasurer on Friday.",
+        {("Westmoor Civic League", C, "Lorcan Tibbet", None)}),
+    "the PAC refers to the PAC named before": (
+        "The Harborview Dockers PAC has switched sides. The PAC is now supporting Teodora Vasquez.",
+        {("Harborview Dockers PAC", E, "Teodora Vasquez", None)}),
+    # committees and ballot measures
+    "ballot measure campaign as recipient": ("The Harbor Nurses Union gave $30,000 to No on Measure T.",
+                                             {("Harbor Nurses Union", D, "No on Measure T", "$30,000")}),
+    "ballot measure campaign as subject the parse lost": (
+        "Yes on 4 was endorsed by Gov. Ruth Kemmerer on Monday.", {("Ruth Kemmerer", E, "Yes on 4", None)}),
+    "the Yes on N campaign, relative clause": (
+        "The Tidewater Cooks Union gave $9,000 to the Yes on 22 campaign, which is backed by Mayor Ivo Renner.",
+        {("Tidewater Cooks Union", D, "Yes on 22", "$9,000"), ("Ivo Renner", E, "Yes on 22", None)}),
+    "candidate committee named for the office": (
+        "Pharmacist Oona Gilchrist gave $750 to the Vantongeren for Mayor committee.",
+        {("Oona Gilchrist", D, "Vantongeren for Mayor", "$750")}),
+    "committee to elect": ("The Committee to Elect Maria Okafor received $3,000 from the Bayfront Teachers Union.",
+                           {("Bayfront Teachers Union", D, "Committee to Elect Maria Okafor", "$3,000")}),
+    "committee named after a person acts apart from the person": (
+        "Sen. Dana Ruiz endorsed Mayor Carl Pike. Friends of Dana Ruiz also gave $1,000 to his campaign.",
+        {("Dana Ruiz", E, "Carl Pike", None), ("Friends of Dana Ruiz", D, "Carl Pike", "$1,000")}),
+    "reported a donation from": ("Friends of Ines Calder reported a $2,000 donation from the Eastgate Realtors Council.",
+                                 {("Eastgate Realtors Council", D, "Friends of Ines Calder", "$2,000")}),
+    # idioms and light verbs
+    "went to bat for": ("Sen. Corliss Ambrey went to bat for Councilwoman Petra Linwood on Saturday.",
+                        {("Corliss Ambrey", E, "Petra Linwood", None)}),
+    "lent her name to a campaign": ("Former Gov. Ysolde Marchetti lent her name to Tobiah Crane's campaign on Monday.",
+                                    {("Ysolde Marchetti", E, "Tobiah Crane", None)}),
+    "gave its blessing to a bid": ("The Northbank Anglers League gave its blessing to Councilman Eli Navarre's bid.",
+                                   {("Northbank Anglers League", E, "Eli Navarre", None)}),
+    "ripped into": ("Rep. Casimir Olendorf ripped into the Larkspur Water Cooperative over rate hikes.",
+                    {("Casimir Olendorf", C, "Larkspur Water Cooperative", None)}),
+    "came out for": ("The Harbor City Deputies Union came out for Lola Marchand in the sheriff's race.",
+                     {("Harbor City Deputies Union", E, "Lola Marchand", None)}),
+    "is all in for": ("The Millbrook Carpenters Council is all in for Moses Adeyemi this year.",
+                      {("Millbrook Carpenters Council", E, "Moses Adeyemi", None)}),
+    "is squarely behind": ("The Harbor Pilots Union is squarely behind Mayor Ina Bloom.",
+                           {("Harbor Pilots Union", E, "Ina Bloom", None)}),
+    "transferred money to": ("The Okonkwo for Mayor committee transferred $1,000 to Friends of Lena Parkes.",
+                             {("Okonkwo for Mayor", D, "Friends of Lena Parkes", "$1,000")}),
+    "bankrolled much of a campaign": ("Developer Nikolai Sorensen has bankrolled much of Councilman Theo Grant's campaign.",
+                                      {("Nikolai Sorensen", D, "Theo Grant", None)}),
+    "passive whose agent is a donation": (
+        "Jasmine Okoro's campaign was bolstered by a $10,000 contribution from the Pipefitters Local 44.",
+        {("Pipefitters Local 44", D, "Jasmine Okoro", "$10,000")}),
+    # polarity and amounts
+    "a clause of its own after an expected act": (
+        "Sen. Noah Finch had been expected to endorse Mayor Carla Bianchi, but on Friday he endorsed Pedro Alves.",
+        {("Noah Finch", E, "Pedro Alves", None)}),
+    "amount in a for-phrase on the light verb": (
+        "Software heir Osric Vale cut a check for $40,000 to the Eastport Renewal PAC.",
+        {("Osric Vale", D, "Eastport Renewal PAC", "$40,000")}),
+    "names set off by commas without 'and' are no list": (
+        "The Millstone Teachers Union has thrown its support behind Councilman Ari Feld, the union's president, "
+        "Hedda Lorne, said Tuesday.",
+        {("Millstone Teachers Union", E, "Ari Feld", None)}),
+    "each amount before its own recipient": (
+        "Attorney Magdalena Cruz donated $2,900 to Sen. Patrick Lyons and $1,500 to Rep. Elise Durand.",
+        {("Magdalena Cruz", D, "Patrick Lyons", "$2,900"), ("Magdalena Cruz", D, "Elise Durand", "$1,500")}),
 }
 
 NOTHING = {
@@ -277,6 +359,16 @@ NOTHING = {
     "participle on a non-entity": "The measure, backed by Gov. Felix Arden, passed on Monday.",
     "a bill is no entity": "The Lakeland Renters Union blasted the Fair Deposits Act on Tuesday.",
     "a lone PAC names nobody": "Her PAC gave $5,000 to the cause on Monday, Rep. Ysolde Carrick said.",
+    "a trigger noun that modifies another noun": (
+        "Claims that financier Ambrose Tate paid for the attack mailers against Rep. Ilse Brandt turned out to be false."),
+    "definite description with no earlier holder": "The former governor endorsed Rep. Celia Montrose on Monday.",
+    "quotation alone after a negated sentence": (
+        'Sen. Priscilla Dunn did not return calls on Tuesday. "Marco Ruiz is a disgrace."'),
+    "quotation alone that praises": (
+        'Sen. Priscilla Dunn met voters in Harlow on Tuesday. "It was a wonderful day, and Marco Ruiz was a great host."'),
+    "not all in for": "The Millbrook Carpenters Council is not all in for Moses Adeyemi.",
+    "came out for a non-entity": "The Riverside Teachers Union came out for the rally on Saturday.",
+    "went to bat for a non-entity": "Councilman Joe Platt went to bat for the new stadium.",
 }
 
 
@@ -353,3 +445,18 @@ def test_long_article_is_deterministic_and_measured(nlp, extractor, capsys):
         print(f"\nextracting a {len(text)}-character, 50-paragraph article took {elapsed:.3f}s")
     assert first.relations == second.relations
     assert len({r.predicate for r in first.relations}) == 3
+
+
+def test_definite_description_lowers_confidence_like_a_pronoun(nlp, extractor, lexicon):
+    text = "Sheriff Annika Voss spoke first. Later the sheriff endorsed Rep. Teodor Kasprzak."
+    (relation,) = extractor(Article("a", text), nlp(text)).relations
+    rules = lexicon.relations["rule_confidence"]
+    assert relation.confidence == pytest.approx(rules["verb"] - rules["pronoun-penalty"])
+
+
+def test_quotation_alone_is_credited_to_the_context_rule(nlp, extractor, lexicon):
+    text = 'Councilwoman Esme Thornbury was asked about the audit. "Harlan Quist is a disgrace to this council."'
+    (relation,) = extractor(Article("a", text), nlp(text)).relations
+    assert relation.rule == "quote-context:ask"
+    assert relation.confidence == lexicon.relations["rule_confidence"]["quote-context"]
+    assert relation.sentence == '"Harlan Quist is a disgrace to this council."'

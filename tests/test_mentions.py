@@ -143,3 +143,81 @@ def test_pronoun_prefers_known_gender_over_nearer_unknown(find):
                          "lined up behind his re-election bid.")
     his = next(t for t in doc if t.lower_ == "his")
     assert entities.at(his).name == "Frederick Achebe"
+
+
+@pytest.mark.parametrize("text,name", [
+    ("Developer Ansel Marrow gave $5,000 to No on Measure T in May.", "No on Measure T"),
+    ("Yes on 12 received $40,000 from the Harbor Hospital Association.", "Yes on 12"),
+    ("Mayor Odile Varga threw her support behind No on Proposition 7 on Monday.", "No on Proposition 7"),
+    ("The biggest check went to the Yes on 14 Coalition last week.", "Yes on 14 Coalition"),
+])
+def test_ballot_measure_campaign_is_an_organisation(find, text, name):
+    _, entities = find(text)
+    assert (name, "ORG") in names(entities)
+
+
+def test_no_on_without_a_measure_names_nobody(find):
+    _, entities = find("No on Tuesday, the council did not vote.")
+    assert entities.clusters == []
+
+
+@pytest.mark.parametrize("text,name", [
+    ("The Okonkwo for Mayor committee paid $1,000 for the hall.", "Okonkwo for Mayor"),
+    ("Retired nurse Ilse Brand gave $250 to Okonkwo for Mayor in June.", "Okonkwo for Mayor"),
+    ("The Committee to Elect Maria Okafor received $3,000 on Friday.", "Committee to Elect Maria Okafor"),
+    ("The Coalition to Save Elm Park met on Wednesday.", "Coalition to Save Elm Park"),
+])
+def test_campaign_committee_names(find, text, name):
+    _, entities = find(text)
+    assert (name, "ORG") in names(entities)
+
+
+def test_office_sought_is_not_part_of_a_name(find):
+    _, entities = find("Ald. Rosalind Mbatha backs Ald. Francisco Olmedo for City Council president.")
+    assert ("Francisco Olmedo", "PERSON") in names(entities)
+
+
+def test_committee_named_after_a_person_stays_apart_from_the_person(find):
+    _, entities = find("Sen. Dana Ruiz endorsed Carl Pike. Friends of Dana Ruiz also gave $1,000 to his campaign.")
+    assert {("Dana Ruiz", "PERSON"), ("Friends of Dana Ruiz", "ORG")} <= names(entities)
+
+
+def test_first_name_tagged_as_a_common_noun(find):
+    _, entities = find("Dolores Fairweather is no stranger to political giving.")
+    assert ("Dolores Fairweather", "PERSON") in names(entities)
+
+
+def test_definite_description_refers_to_the_titled_person(find):
+    doc, entities = find("Port Commissioner Dana Whitcomb feuded with City Hall. On Tuesday the commissioner spoke.")
+    commissioner = [t for t in doc if t.lower_ == "commissioner"][-1]
+    assert entities.at(commissioner).name == "Dana Whitcomb" and commissioner.i in entities.descriptions
+
+
+def test_definite_description_refers_to_the_apposition(find):
+    doc, entities = find("Miriam Sato, the state's first female treasurer, drew a challenger. The treasurer shrugged.")
+    treasurer = [t for t in doc if t.lower_ == "treasurer"][-1]
+    assert entities.at(treasurer).name == "Miriam Sato"
+
+
+def test_abbreviated_title_gives_the_role(find):
+    doc, entities = find("Gov. Hal Brennick met the press. Later the governor left for Eastport.")
+    governor = next(t for t in doc if t.lower_ == "governor")
+    assert entities.at(governor).name == "Hal Brennick"
+
+
+def test_definite_description_abstains_when_two_held_the_role(find):
+    doc, entities = find("Mayor Odette Rinaldi and Mayor Felix Crane spoke. The mayor then left.")
+    mayor = next(t for t in doc if t.lower_ == "mayor" and t.text == "mayor")
+    assert entities.at(mayor) is None
+
+
+def test_deputy_is_another_office(find):
+    doc, entities = find("Deputy Mayor Ann Cole spoke on Monday. The mayor later left.")
+    mayor = next(t for t in doc if t.text == "mayor")
+    assert entities.at(mayor) is None
+
+
+def test_definite_description_needs_an_earlier_holder(find):
+    doc, entities = find("The governor has clashed with the port for months. Gov. Felix Brandt spoke on Friday.")
+    governor = next(t for t in doc if t.text == "governor")
+    assert entities.at(governor) is None
