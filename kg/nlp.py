@@ -1,14 +1,12 @@
-"""Loading the spaCy pipeline and running it over articles."""
+"""Loading the spaCy pipeline kg parses with."""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
 import spacy
 from spacy.language import Language
-from spacy.tokens import Doc
 
 from kg.errors import ModelError
 
@@ -40,7 +38,3 @@ def load_pipeline(model: str | None = None) -> Language:
     nlp.max_length = max(nlp.max_length, 10_000_000)
     return nlp
 
-
-def parse(texts: Iterable[str], *, nlp: Language, batch_size: int = 32, workers: int = 1) -> Iterator[Doc]:
-    """Parse texts in order, in `workers` processes."""
-    return nlp.pipe(texts, batch_size=batch_size, n_process=workers)

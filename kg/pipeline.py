@@ -30,7 +30,7 @@ pipeline needs about 2.5 KB per character of the texts it parses together,
 so texts longer than PARSE_PIECE_CHARS are parsed in pieces (cut after a
 paragraph, line or sentence) and joined again into one Doc with the
 article's exact text, and at most PARSE_BATCH_CHARS characters are parsed
-together (with ``workers=1``). Extraction then sees the whole article, and
+together (in each worker process too). Extraction then sees the whole article, and
 every offset stays relative to it.
 """
 
@@ -57,7 +57,6 @@ from kg.errors import ConfigError, StoreError
 from kg.evaluate import Report, Triple, score
 from kg.extract import ArticleExtractor
 from kg.lexicon import Lexicon
-from kg.nlp import parse
 from kg.records import Article, ArticleGraph, SourceError
 from kg.resolve import Resolver
 from kg.sources import article_id, read_articles
@@ -196,15 +195,14 @@ def split_text(text: str, size: int = PARSE_PIECE_CHARS) -> list[str]:
 
 
 def parse_texts(
-    texts: Iterable[str], *, nlp: Language, batch_size: int = DEFAULT_BATCH_SIZE, workers: int = 1,
+    texts: Iterable[str], *, nlp: Language, batch_size: int = DEFAULT_BATCH_SIZE,
     piece_chars: int = PARSE_PIECE_CHARS, batch_chars: int = PARSE_BATCH_CHARS,
 ) -> Iterator[Doc]:
     """One Doc per text, in order, with ``doc.text == text``, in bounded memory.
 
     Texts longer than `piece_chars` are parsed in pieces (see split_text) and
-    joined with ``Doc.from_docs``. With one worker, spaCy parses at most
-    `batch_size` pieces and `batch_chars` characters together; with more,
-    spaCy's own multiprocessing takes `batch_size` pieces per batch.
+    joined with ``Doc.from_docs``; spaCy parses at most `batch_size` pieces
+    and `batch_chars` characters together.
     """
     pieces_of: deque[int] = deque()  # how many pieces each text still waiting was cut into
 
@@ -214,12 +212,8 @@ def parse_texts(
             pieces_of.append(len(parts))
             yield from parts
 
-    if workers > 1:
-        docs = parse(pieces(), nlp=nlp, batch_size=batch_size, workers=workers)
-    else:
-        docs = _parse_in_groups(pieces(), nlp=nlp, batch_size=batch_size, batch_chars=batch_chars)
     parts: list[Doc] = []
-    for doc in docs:
+    for doc in _parse_in_groups(pieces(), nlp=nlp, batch_size=batch_size, batch_chars=batch_chars):
         parts.append(doc)
         if len(parts) == pieces_of[0]:
             pieces_of.popleft()
@@ -248,8 +242,15 @@ def extract_graphs(
 
     An exception from the extractor on one article is raised, or, with
     `on_error`, passed to it as a SourceError naming the article, and the
-    other articles go on.
+    other articles go on. With `workers` > 1, worker processes parse and
+    extract (kg.workers.ExtractionPool), started for this call.
     """
+    if workers > 1:
+        from kg.workers import ExtractionPool
+
+        with ExtractionPool(nlp=nlp, lexicon=lexicon, workers=workers, batch_size=batch_size) as pool:
+            yield from pool.extract(articles, on_error=on_error)
+        return
     extractor = ArticleExtractor(lexicon)
     waiting: deque[Article] = deque()
 
@@ -258,7 +259,7 @@ def extract_graphs(
             waiting.append(article)
             yield article.text
 
-    for doc in parse_texts(texts(), nlp=nlp, batch_size=batch_size, workers=workers):
+    for doc in parse_texts(texts(), nlp=nlp, batch_size=batch_size):
         article = waiting.popleft()
         if on_error is None:
             yield extractor(article, doc)
