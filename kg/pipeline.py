@@ -57,6 +57,7 @@ from kg.errors import ConfigError, StoreError
 from kg.evaluate import Report, Triple, score
 from kg.extract import ArticleExtractor
 from kg.lexicon import Lexicon
+from kg.nlp import load_pipeline
 from kg.records import Article, ArticleGraph, SourceError
 from kg.resolve import Resolver
 from kg.sources import article_id, read_articles
@@ -333,14 +334,16 @@ class _Interrupts:
 def ingest(
     records: Iterable[Article | SourceError], *, store: GraphStore, nlp: Language | None, lexicon: Lexicon,
     batch_size: int = DEFAULT_BATCH_SIZE, workers: int = 1, progress: Progress | None = None,
-    extract: Extract | None = None,
+    extract: Extract | None = None, model: str | None = None,
 ) -> IngestReport:
     """Write the articles of `records` to `store`; bad records are reported, not raised.
 
     A store failure stops the run: the articles of the failed batch and the
     ones after it are listed in `not_written`, and a rerun completes them.
     Ctrl-C stops it too, with `interrupted` set. A StoreError before the
-    first batch (the schema cannot be created) is raised.
+    first batch (the schema cannot be created) is raised. With `nlp` None,
+    the pipeline `model` (kg.nlp.load_pipeline) is loaded when the first new
+    article comes, so a run over stored articles never loads it.
     """
     if batch_size < 1:
         raise ValueError("batch_size must be at least 1")
@@ -348,7 +351,7 @@ def ingest(
         # Worker processes that parse and extract, started once for the whole run.
         from kg.workers import ExtractionPool
 
-        with ExtractionPool(nlp=nlp, lexicon=lexicon, workers=workers, batch_size=batch_size) as pool:
+        with ExtractionPool(nlp=nlp, model=model, lexicon=lexicon, workers=workers, batch_size=batch_size) as pool:
             return ingest(records, store=store, nlp=nlp, lexicon=lexicon, batch_size=batch_size,
                           progress=progress, extract=lambda fresh, on_error: pool.extract(fresh, on_error=on_error))
     report = IngestReport(store=store.description)
@@ -381,8 +384,8 @@ def ingest(
         if extract is not None:  # worker processes or a Dask cluster (kg.dask_backend)
             graphs = list(extract(fresh, failures.append))
         else:
-            graphs = list(extract_graphs(fresh, nlp=nlp, lexicon=lexicon, batch_size=batch_size,
-                                         on_error=failures.append))
+            graphs = list(extract_graphs(fresh, nlp=nlp if nlp is not None else load_pipeline(model),
+                                         lexicon=lexicon, batch_size=batch_size, on_error=failures.append))
         settle()
         report.failed.extend(failures)
         writing = (fresh, _in_thread(write, graphs))
