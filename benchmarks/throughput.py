@@ -12,8 +12,8 @@ fresh subprocess (so peak RSS is that run's own):
        whole process too, model load included)
   (c)  kg ingest into Neo4j          (d) kg ingest into the embedded store
   (e)  re-ingest of the unchanged batch into Neo4j (and the embedded store)
-  then --workers 2 against --workers 1 (spaCy's n_process against
-  kg.workers.extract_parallel), peak RSS at N/10 against N articles, Neo4j
+  then --workers 2 against --workers 1 (kg extract and kg ingest, with
+  spaCy's own n_process beside them), peak RSS at N/10 against N articles, Neo4j
   batched writes against one transaction per relationship, and ingest into a
   store pre-filled with 100,000 entities against an empty one.
 
@@ -62,10 +62,10 @@ RATIOS = (
     ("d_a", "d/a  kg ingest -> embedded vs bare spaCy", 0.85, "min"),
     ("c_e", "c/e  first ingest time / unchanged re-ingest time (Neo4j)", 20.0, "min"),
     ("d_e", "d/e  first ingest time / unchanged re-ingest time (embedded)", 20.0, "min"),
-    ("w2_w1_parallel", "workers 2/1  kg.workers.extract_parallel vs extract_graphs w=1", 1.6, "min"),
-    ("w2_w1_spacy", "workers 2/1  extract_graphs(workers=2) (spaCy n_process) vs w=1", 1.6, "min"),
-    ("parallel_vs_nprocess", "w=2  extract_parallel vs spaCy n_process + extraction in main", None, None),
-    ("bw2_aw2", "w=2  extract_parallel vs bare spaCy n_process=2", None, None),
+    ("w2_w1_extract", "workers 2/1  kg extract (extract_graphs workers=2 vs 1)", 1.6, "min"),
+    ("w2_w1_ingest", "workers 2/1  kg ingest -> embedded (workers=2 vs 1)", 1.6, "min"),
+    ("aw2_aw1", "workers 2/1  bare spaCy (n_process=2 vs 1), for comparison", None, None),
+    ("bw2_aw2", "w=2  kg extract workers=2 vs bare spaCy n_process=2", None, None),
     ("rss_extract", "peak RSS N / (N/10) articles, kg extract", 1.2, "max"),
     ("rss_ingest", "peak RSS N / (N/10) articles, kg ingest -> embedded", 1.2, "max"),
     ("neo4j_batched", "Neo4j write: one batch tx vs one tx per relationship (speed-up)", 20.0, "min"),
@@ -236,26 +236,17 @@ def child_spacy(spec: dict) -> dict:
 
 
 def child_extract(spec: dict) -> dict:
-    """(b): kg.pipeline.extract_graphs (spaCy n_process for workers > 1) or kg.workers.extract_parallel."""
+    """(b): kg.pipeline.extract_graphs (worker processes that parse and extract for workers > 1)."""
     from kg.lexicon import load_lexicon
     from kg.nlp import load_pipeline
+    from kg.pipeline import extract_graphs
 
     start = time.perf_counter()
-    parallel = spec.get("impl") == "parallel"
-    if not parallel:
-        nlp, lexicon = load_pipeline(spec["model"]), load_lexicon()
+    nlp, lexicon = load_pipeline(spec["model"]), load_lexicon()
     load_s = time.perf_counter() - start
     cpu0, start = _cpu_seconds(), time.perf_counter()
-    if parallel:
-        from kg.workers import extract_parallel
-
-        graphs = extract_parallel(_articles(spec["jsonl"]), model=spec["model"], lexicon_file=None,
-                                  workers=spec["workers"], batch_size=spec["batch_size"])
-    else:
-        from kg.pipeline import extract_graphs
-
-        graphs = extract_graphs(_articles(spec["jsonl"]), nlp=nlp, lexicon=lexicon,
-                                batch_size=spec["batch_size"], workers=spec["workers"])
+    graphs = extract_graphs(_articles(spec["jsonl"]), nlp=nlp, lexicon=lexicon,
+                            batch_size=spec["batch_size"], workers=spec["workers"])
     articles = entities = relations = 0
     keep = [] if spec.get("dump") else None
     for graph in graphs:
@@ -696,14 +687,22 @@ def main(argv: list[str] | None = None) -> int:
                     keep_best("e", runner.child({**base, **neo.spec(), "mode": "ingest", "jsonl": str(corpus_file),
                                                  "workers": 1}, label="(e) re-ingest Neo4j"))
             if "workers" in sections:
-                # the same extraction with `w` processes, two ways
+                # the same work with `w` processes
                 keep_best("a_w", runner.child({**base, "mode": "spacy", "jsonl": str(corpus_file), "workers": w},
                                               label=f"(a) spaCy nlp.pipe n_process={w}, round {round_ + 1}"))
-                keep_best("b_w_spacy", runner.child({**base, "mode": "extract", "jsonl": str(corpus_file), "workers": w},
-                                                    label=f"(b) extract_graphs workers={w} (spaCy n_process), round {round_ + 1}"))
-                keep_best("b_w_parallel", runner.child({**base, "mode": "extract", "impl": "parallel",
-                                                        "jsonl": str(corpus_file), "workers": w},
-                                                       label=f"(b) extract_parallel workers={w}, round {round_ + 1}"))
+                keep_best("b_w", runner.child({**base, "mode": "extract", "jsonl": str(corpus_file), "workers": w},
+                                              label=f"(b) extract_graphs workers={w}, round {round_ + 1}"))
+                if "main" not in sections:
+                    data_dir = workdir / f"embedded-{round_}"
+                    keep_best("d", runner.child({**base, "mode": "ingest", "store": "embedded", "data_dir": str(data_dir),
+                                                 "jsonl": str(corpus_file), "workers": 1},
+                                                label=f"(d) ingest embedded, round {round_ + 1}"))
+                    shutil.rmtree(data_dir, ignore_errors=True)
+                data_dir = workdir / f"embedded-w-{round_}"
+                keep_best("d_w", runner.child({**base, "mode": "ingest", "store": "embedded", "data_dir": str(data_dir),
+                                               "jsonl": str(corpus_file), "workers": w},
+                                              label=f"(d) ingest embedded workers={w}, round {round_ + 1}"))
+                shutil.rmtree(data_dir, ignore_errors=True)
         if "cli" in sections:
             # whole processes, model load included: the (a) process's wall clock vs the kg extract CLI
             if "a" not in runs:
@@ -827,8 +826,8 @@ def report(results: dict, *, n: int, small: int, flat_n: int) -> None:
     row("(b)  kg extract CLI as a whole process", "b_cli", articles=n, timing="wall_s")
     w = results["workers"]
     row(f"(a)  spaCy nlp.pipe, n_process={w}", "a_w")
-    row(f"(b)  extract_graphs workers={w} (spaCy n_process)", "b_w_spacy")
-    row(f"(b)  kg.workers.extract_parallel workers={w}", "b_w_parallel")
+    row(f"(b)  kg extract: extract_graphs, workers={w}", "b_w")
+    row(f"(d)  kg ingest -> embedded, workers={w}", "d_w")
     row(f"(b)  extract_graphs, {small} articles", "b_small")
     row(f"(d)  ingest -> embedded, {small} articles", "d_small")
     row(f"flat: {flat_n} articles -> empty embedded", "flat_embedded_empty")
@@ -873,10 +872,10 @@ def report(results: dict, *, n: int, small: int, flat_n: int) -> None:
         "d_a": _ratio(rate("d"), rate("a")),
         "c_e": _ratio(runs.get("c", {}).get("run_s"), runs.get("e", {}).get("run_s")),
         "d_e": _ratio(get("d", "run_s"), get("d_re", "run_s")),
-        "w2_w1_parallel": _ratio(rate("b_w_parallel"), rate("b")),
-        "w2_w1_spacy": _ratio(rate("b_w_spacy"), rate("b")),
-        "parallel_vs_nprocess": _ratio(rate("b_w_parallel"), rate("b_w_spacy")),
-        "bw2_aw2": _ratio(rate("b_w_parallel"), rate("a_w")),
+        "w2_w1_extract": _ratio(rate("b_w"), rate("b")),
+        "w2_w1_ingest": _ratio(rate("d_w"), rate("d")),
+        "aw2_aw1": _ratio(rate("a_w"), rate("a")),
+        "bw2_aw2": _ratio(rate("b_w"), rate("a_w")),
         "rss_extract": _ratio(get("b", "main_hwm_kib"), get("b_small", "main_hwm_kib")),
         "rss_ingest": _ratio(get("d", "main_hwm_kib"), get("d_small", "main_hwm_kib")),
         "neo4j_batched": _ratio(micro["naive_s"], micro["batched_s"]) if micro else None,
@@ -898,9 +897,6 @@ def report(results: dict, *, n: int, small: int, flat_n: int) -> None:
         met = "" if kind is None or value is None else ("yes" if (value >= target if kind == "min" else value <= target) else "NO")
         extra = "" if cpu.get(key) is None else f"{cpu[key]:.2f}"
         print(f"{label:78} {shown:>7} {goal:>8} {met:>5} {extra:>9}")
-    if ratios.get("parallel_vs_nprocess"):
-        faster = "kg.workers.extract_parallel" if ratios["parallel_vs_nprocess"] >= 1 else "spaCy n_process"
-        print(f"faster at workers={w}: {faster}")
 
     profile = runs.get("profile")
     if profile:

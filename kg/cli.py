@@ -159,13 +159,13 @@ def ingest(
         from kg.sources import read_articles
 
         try:
-            cluster = _dask(dask, workers, model, lexicon)
-            if cluster is None:
-                nlp, lex = _pipeline(model, lexicon)
-            else:  # the workers parse; this process only resolves and writes
-                from kg.lexicon import load_lexicon
+            from kg.lexicon import load_lexicon
+            from kg.nlp import require_installed
 
-                nlp, lex = None, load_lexicon(lexicon)
+            cluster = _dask(dask, workers, model, lexicon)
+            if cluster is None:  # else the cluster's workers parse; this process only resolves and writes
+                require_installed(model)  # loaded when the first new article comes
+            lex = load_lexicon(lexicon)
             store = _store(neo4j_uri, data_dir)
         except KgError as exc:
             raise _fail(exc)
@@ -175,7 +175,7 @@ def ingest(
                     cluster.connect()  # a wrong address fails here, before any article is read
                 report = run(
                     read_articles(paths, max_chars=limit),
-                    store=store, nlp=nlp, lexicon=lex, batch_size=size, workers=workers, progress=progress,
+                    store=store, nlp=None, model=model, lexicon=lex, batch_size=size, workers=workers, progress=progress,
                     extract=cluster.extract_batch if cluster is not None else None,
                 )
             except KgError as exc:

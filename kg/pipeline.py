@@ -30,7 +30,7 @@ pipeline needs about 2.5 KB per character of the texts it parses together,
 so texts longer than PARSE_PIECE_CHARS are parsed in pieces (cut after a
 paragraph, line or sentence) and joined again into one Doc with the
 article's exact text, and at most PARSE_BATCH_CHARS characters are parsed
-together (with ``workers=1``). Extraction then sees the whole article, and
+together (in each worker process too). Extraction then sees the whole article, and
 every offset stays relative to it.
 """
 
@@ -57,7 +57,7 @@ from kg.errors import ConfigError, StoreError
 from kg.evaluate import Report, Triple, score
 from kg.extract import ArticleExtractor
 from kg.lexicon import Lexicon
-from kg.nlp import parse
+from kg.nlp import load_pipeline
 from kg.records import Article, ArticleGraph, SourceError
 from kg.resolve import Resolver
 from kg.sources import article_id, read_articles
@@ -196,15 +196,14 @@ def split_text(text: str, size: int = PARSE_PIECE_CHARS) -> list[str]:
 
 
 def parse_texts(
-    texts: Iterable[str], *, nlp: Language, batch_size: int = DEFAULT_BATCH_SIZE, workers: int = 1,
+    texts: Iterable[str], *, nlp: Language, batch_size: int = DEFAULT_BATCH_SIZE,
     piece_chars: int = PARSE_PIECE_CHARS, batch_chars: int = PARSE_BATCH_CHARS,
 ) -> Iterator[Doc]:
     """One Doc per text, in order, with ``doc.text == text``, in bounded memory.
 
     Texts longer than `piece_chars` are parsed in pieces (see split_text) and
-    joined with ``Doc.from_docs``. With one worker, spaCy parses at most
-    `batch_size` pieces and `batch_chars` characters together; with more,
-    spaCy's own multiprocessing takes `batch_size` pieces per batch.
+    joined with ``Doc.from_docs``; spaCy parses at most `batch_size` pieces
+    and `batch_chars` characters together.
     """
     pieces_of: deque[int] = deque()  # how many pieces each text still waiting was cut into
 
@@ -214,12 +213,8 @@ def parse_texts(
             pieces_of.append(len(parts))
             yield from parts
 
-    if workers > 1:
-        docs = parse(pieces(), nlp=nlp, batch_size=batch_size, workers=workers)
-    else:
-        docs = _parse_in_groups(pieces(), nlp=nlp, batch_size=batch_size, batch_chars=batch_chars)
     parts: list[Doc] = []
-    for doc in docs:
+    for doc in _parse_in_groups(pieces(), nlp=nlp, batch_size=batch_size, batch_chars=batch_chars):
         parts.append(doc)
         if len(parts) == pieces_of[0]:
             pieces_of.popleft()
@@ -248,8 +243,15 @@ def extract_graphs(
 
     An exception from the extractor on one article is raised, or, with
     `on_error`, passed to it as a SourceError naming the article, and the
-    other articles go on.
+    other articles go on. With `workers` > 1, worker processes parse and
+    extract (kg.workers.ExtractionPool), started for this call.
     """
+    if workers > 1:
+        from kg.workers import ExtractionPool
+
+        with ExtractionPool(nlp=nlp, lexicon=lexicon, workers=workers, batch_size=batch_size) as pool:
+            yield from pool.extract(articles, on_error=on_error)
+        return
     extractor = ArticleExtractor(lexicon)
     waiting: deque[Article] = deque()
 
@@ -258,7 +260,7 @@ def extract_graphs(
             waiting.append(article)
             yield article.text
 
-    for doc in parse_texts(texts(), nlp=nlp, batch_size=batch_size, workers=workers):
+    for doc in parse_texts(texts(), nlp=nlp, batch_size=batch_size):
         article = waiting.popleft()
         if on_error is None:
             yield extractor(article, doc)
@@ -332,14 +334,16 @@ class _Interrupts:
 def ingest(
     records: Iterable[Article | SourceError], *, store: GraphStore, nlp: Language | None, lexicon: Lexicon,
     batch_size: int = DEFAULT_BATCH_SIZE, workers: int = 1, progress: Progress | None = None,
-    extract: Extract | None = None,
+    extract: Extract | None = None, model: str | None = None,
 ) -> IngestReport:
     """Write the articles of `records` to `store`; bad records are reported, not raised.
 
     A store failure stops the run: the articles of the failed batch and the
     ones after it are listed in `not_written`, and a rerun completes them.
     Ctrl-C stops it too, with `interrupted` set. A StoreError before the
-    first batch (the schema cannot be created) is raised.
+    first batch (the schema cannot be created) is raised. With `nlp` None,
+    the pipeline `model` (kg.nlp.load_pipeline) is loaded when the first new
+    article comes, so a run over stored articles never loads it.
     """
     if batch_size < 1:
         raise ValueError("batch_size must be at least 1")
@@ -347,7 +351,7 @@ def ingest(
         # Worker processes that parse and extract, started once for the whole run.
         from kg.workers import ExtractionPool
 
-        with ExtractionPool(nlp=nlp, lexicon=lexicon, workers=workers, batch_size=batch_size) as pool:
+        with ExtractionPool(nlp=nlp, model=model, lexicon=lexicon, workers=workers, batch_size=batch_size) as pool:
             return ingest(records, store=store, nlp=nlp, lexicon=lexicon, batch_size=batch_size,
                           progress=progress, extract=lambda fresh, on_error: pool.extract(fresh, on_error=on_error))
     report = IngestReport(store=store.description)
@@ -380,8 +384,8 @@ def ingest(
         if extract is not None:  # worker processes or a Dask cluster (kg.dask_backend)
             graphs = list(extract(fresh, failures.append))
         else:
-            graphs = list(extract_graphs(fresh, nlp=nlp, lexicon=lexicon, batch_size=batch_size,
-                                         on_error=failures.append))
+            graphs = list(extract_graphs(fresh, nlp=nlp if nlp is not None else load_pipeline(model),
+                                         lexicon=lexicon, batch_size=batch_size, on_error=failures.append))
         settle()
         report.failed.extend(failures)
         writing = (fresh, _in_thread(write, graphs))

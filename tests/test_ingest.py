@@ -215,6 +215,13 @@ def test_extract_accepts_gold_records_with_extra_fields(runner, tmp_path):
     assert [(r["subject"], r["predicate"], r["object"]) for r in line["relations"]] == [("Ada Quist", "ENDORSES", "Tomas Vell")]
 
 
+def test_extract_with_two_workers_prints_what_one_prints(runner):
+    one = runner.invoke(app, ["extract", str(EXAMPLES)])
+    two = runner.invoke(app, ["extract", str(EXAMPLES), "--workers", "2"])
+    assert (two.exit_code, two.stdout) == (0, one.stdout)
+    assert len(two.stdout.splitlines()) == 8
+
+
 def test_extract_stores_nothing(runner, embedded_env, tmp_path):
     runner.invoke(app, ["extract", str(EXAMPLES)], env=embedded_env)
     assert not (tmp_path / "kg-data").exists()
