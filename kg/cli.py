@@ -4,7 +4,7 @@ Exit codes: 0 all inputs succeeded; 1 some inputs failed (the rest were
 processed); 2 usage or configuration errors (bad path, unreachable server,
 wrong password, malformed lexicon, a limit out of range), or the store
 failed during `kg ingest` (the articles not written are listed; rerunning
-the same command completes them); 130 interrupted by Ctrl-C.
+the same command completes them); 130 interrupted by Ctrl-C or SIGTERM.
 """
 
 from __future__ import annotations
@@ -68,7 +68,7 @@ Neo4jUri = Annotated[Optional[str], typer.Option("--neo4j-uri", help="Write to t
 DataDir = Annotated[Optional[str], typer.Option("--data-dir", help="Embedded store directory (env KG_DATA_DIR; default ./kg-data).")]
 
 
-#: Exit code of a run stopped by Ctrl-C (128 + SIGINT), as shells report it.
+#: Exit code of a run stopped by Ctrl-C or SIGTERM (128 + SIGINT, as shells report Ctrl-C).
 EXIT_INTERRUPTED = 130
 
 
@@ -83,7 +83,7 @@ def _fail(exc: KgError) -> typer.Exit:
 
 
 def _interrupted(written: int) -> typer.Exit:
-    _say("[yellow]interrupted:[/yellow]", f"{written} article(s) written before Ctrl-C; "
+    _say("[yellow]interrupted:[/yellow]", f"{written} article(s) written before the run was stopped; "
          "rerun the same command to resume (articles already written are skipped).")
     return typer.Exit(code=EXIT_INTERRUPTED)
 

@@ -17,7 +17,7 @@ command completes it:
 - a store failure (server gone, credentials revoked) stops the run: the
   articles of the failed batch and every one after it are listed in
   ``IngestReport.not_written`` (the inputs after it are read, not parsed);
-- Ctrl-C (KeyboardInterrupt) stops the run with ``IngestReport.interrupted``
+- Ctrl-C (KeyboardInterrupt), or SIGTERM, stops the run with ``IngestReport.interrupted``
   set; the batch being written then is finished first, so it is either all
   in the store or not at all. A Ctrl-C that comes during a call to the store
   in the caller's thread takes effect when the call returns (a second one at
@@ -297,20 +297,43 @@ def _in_thread(job: Callable[..., T], *args) -> Future[T]:
     return future
 
 
-class _Interrupts:
-    """Holds back SIGINT while the store is called; a second SIGINT is not held back.
+def _raise_interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt
 
-    Only where Python's own SIGINT handler is in place, in the main thread;
-    elsewhere (a caller with its own handler, a worker thread) it does nothing.
+
+class _Interrupts:
+    """Ctrl-C and SIGTERM stop a run alike; both are held back while the store is called.
+
+    During `terminating`, SIGTERM raises KeyboardInterrupt as Ctrl-C does, so
+    a service manager's stop ends the run as cleanly as Ctrl-C. During
+    `held`, either signal waits until the store call returns; a second one
+    does not wait. Only in the main thread and where Python's own handlers
+    are in place; elsewhere (a caller with handlers of its own, a worker
+    thread) it does nothing.
     """
 
     def __init__(self) -> None:
         self.requested = 0
 
+    @staticmethod
+    def _ours() -> bool:
+        return (threading.current_thread() is threading.main_thread()
+                and signal.getsignal(signal.SIGINT) is signal.default_int_handler)
+
+    @contextmanager
+    def terminating(self) -> Iterator[None]:
+        if not self._ours() or signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL:
+            yield
+            return
+        signal.signal(signal.SIGTERM, _raise_interrupt)
+        try:
+            yield
+        finally:
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
     @contextmanager
     def held(self) -> Iterator[None]:
-        if (threading.current_thread() is not threading.main_thread()
-                or signal.getsignal(signal.SIGINT) is not signal.default_int_handler):
+        if not self._ours():
             yield
             return
 
@@ -319,11 +342,13 @@ class _Interrupts:
             if self.requested > 1:
                 raise KeyboardInterrupt
 
-        signal.signal(signal.SIGINT, handler)
+        signals = [signal.SIGINT] + ([signal.SIGTERM] if signal.getsignal(signal.SIGTERM) is _raise_interrupt else [])
+        previous = {signum: signal.signal(signum, handler) for signum in signals}
         try:
             yield
         finally:
-            signal.signal(signal.SIGINT, signal.default_int_handler)
+            for signum, restored in previous.items():
+                signal.signal(signum, restored)
         if self.requested:
             raise KeyboardInterrupt
 
@@ -340,10 +365,10 @@ def ingest(
 
     A store failure stops the run: the articles of the failed batch and the
     ones after it are listed in `not_written`, and a rerun completes them.
-    Ctrl-C stops it too, with `interrupted` set. A StoreError before the
-    first batch (the schema cannot be created) is raised. With `nlp` None,
-    the pipeline `model` (kg.nlp.load_pipeline) is loaded when the first new
-    article comes, so a run over stored articles never loads it.
+    Ctrl-C or SIGTERM stops it too, with `interrupted` set. A StoreError
+    before the first batch (the schema cannot be created) is raised. With
+    `nlp` None, the pipeline `model` (kg.nlp.load_pipeline) is loaded when
+    the first new article comes, so a run over stored articles never loads it.
     """
     if batch_size < 1:
         raise ValueError("batch_size must be at least 1")
@@ -354,47 +379,105 @@ def ingest(
         with ExtractionPool(nlp=nlp, model=model, lexicon=lexicon, workers=workers, batch_size=batch_size) as pool:
             return ingest(records, store=store, nlp=nlp, lexicon=lexicon, batch_size=batch_size,
                           progress=progress, extract=lambda fresh, on_error: pool.extract(fresh, on_error=on_error))
-    report = IngestReport(store=store.description)
-    resolver = Resolver(store)
-    seen_this_run: set[str] = set()
-    interrupts = _Interrupts()
-    with interrupts.held():
-        store.ensure_schema()
-    #: Articles taken from the input and not yet written, in order: the
-    #: batch being written and the one being parsed.
-    unwritten: list[Article] = []
-    #: The batch being written, in a thread, while the next one is parsed.
-    writing: tuple[list[Article], Future] | None = None
+    if extract is None:
+        def extract(fresh: list[Article], on_error: OnError) -> Iterable[ArticleGraph]:
+            return extract_graphs(fresh, nlp=nlp if nlp is not None else load_pipeline(model), lexicon=lexicon,
+                                  batch_size=batch_size, on_error=on_error)
+    return _Ingest(store, extract, batch_size, progress).run(records)
 
-    def take(batch: list[Article]) -> None:
+
+class _Ingest:
+    """One run of `ingest`: batches are parsed here and written in a thread, one behind."""
+
+    def __init__(self, store: GraphStore, extract: Extract, batch_size: int, progress: Progress | None):
+        self.store = store
+        self.extract = extract
+        self.batch_size = batch_size
+        self.progress = progress
+        self.report = IngestReport(store=store.description)
+        self.resolver = Resolver(store)
+        self.interrupts = _Interrupts()
+        self.seen: set[str] = set()
+        #: Articles taken from the input and not yet written, in order: the
+        #: batch being written and the one being parsed.
+        self.unwritten: list[Article] = []
+        #: The batch being written, in a thread, while the next one is parsed.
+        self.writing: tuple[list[Article], Future] | None = None
+
+    def run(self, records: Iterable[Article | SourceError]) -> IngestReport:
+        report, interrupts = self.report, self.interrupts
+        records = iter(records)
+        with interrupts.terminating():
+            with interrupts.held():
+                self.store.ensure_schema()
+            try:
+                try:
+                    self._read(records)
+                except StoreError as exc:
+                    if interrupts.requested:
+                        # A second Ctrl-C broke off a store call; the store's error is its echo.
+                        raise KeyboardInterrupt from None
+                    self._stop(exc, records)
+            except KeyboardInterrupt:
+                report.interrupted = True
+                try:
+                    self._settle()  # the batch being written commits or fails whole; a second Ctrl-C stops the wait
+                except (StoreError, KeyboardInterrupt):
+                    self.writing = None
+                report.not_written = [Unwritten(a.id, a.origin) for a in self.unwritten]
+            finally:
+                if self.writing is not None:
+                    # An unexpected error: let the write in flight end before the caller closes the store.
+                    wait([self.writing[1]])
+        if self.progress:
+            self.progress(report)
+        return report
+
+    def _read(self, records: Iterator[Article | SourceError]) -> None:
+        report = self.report
+        batch: list[Article] = []
+        for record in records:
+            if isinstance(record, SourceError):
+                report.failed.append(record)
+            elif record.id in self.seen:
+                report.articles_read += 1
+                report.skipped_known += 1
+            else:
+                report.articles_read += 1
+                self.seen.add(record.id)
+                batch.append(record)
+            if len(batch) >= self.batch_size:
+                self._take(batch)
+                batch = []
+                if self.progress:
+                    self.progress(report)
+        self._take(batch)
+        self._settle()
+
+    def _take(self, batch: list[Article]) -> None:
         """Parse the new articles of `batch`, then hand them to the writer once the batch before is written."""
-        nonlocal writing
         if not batch:
             return
-        unwritten.extend(batch)
-        with interrupts.held():
-            known = store.known_articles(a.id for a in batch)
+        self.unwritten.extend(batch)
+        with self.interrupts.held():
+            known = self.store.known_articles(a.id for a in batch)
         fresh = [a for a in batch if a.id not in known]
-        report.skipped_known += len(batch) - len(fresh)
+        self.report.skipped_known += len(batch) - len(fresh)
         if known:
-            unwritten[:] = [a for a in unwritten if a.id not in known]
+            self.unwritten[:] = [a for a in self.unwritten if a.id not in known]
         if not fresh:
             return
         failures: list[SourceError] = []
-        if extract is not None:  # worker processes or a Dask cluster (kg.dask_backend)
-            graphs = list(extract(fresh, failures.append))
-        else:
-            graphs = list(extract_graphs(fresh, nlp=nlp if nlp is not None else load_pipeline(model),
-                                         lexicon=lexicon, batch_size=batch_size, on_error=failures.append))
-        settle()
-        report.failed.extend(failures)
-        writing = (fresh, _in_thread(write, graphs))
+        graphs = list(self.extract(fresh, failures.append))
+        self._settle()
+        self.report.failed.extend(failures)
+        self.writing = (fresh, _in_thread(self._write, graphs))
 
-    def write(graphs: list[ArticleGraph]) -> tuple[list[ArticleGraph], list[SourceError]]:
+    def _write(self, graphs: list[ArticleGraph]) -> tuple[list[ArticleGraph], list[SourceError]]:
         """Resolve and write one batch (in the writer thread): the graphs written and the articles refused."""
-        graphs = resolver.resolve(graphs)
+        graphs = self.resolver.resolve(graphs)
         try:
-            store.write(graphs)
+            self.store.write(graphs)
             return graphs, []
         except ValueError:
             # The store refused the batch before writing any of it (an
@@ -402,22 +485,22 @@ def ingest(
             written, refused = [], []
             for graph in graphs:
                 try:
-                    store.write([graph])
+                    self.store.write([graph])
                 except ValueError as exc:
                     refused.append(_failure(graph.article, f"not stored ({exc}); please report this article"))
                 else:
                     written.append(graph)
             return written, refused
 
-    def settle() -> None:
+    def _settle(self) -> None:
         """Wait for the batch being written and count it; a StoreError of its write is raised here."""
-        nonlocal writing
-        if writing is None:
+        if self.writing is None:
             return
-        fresh, future = writing
+        fresh, future = self.writing
         written, refused = future.result()
-        writing = None
-        del unwritten[:len(fresh)]
+        self.writing = None
+        del self.unwritten[:len(fresh)]
+        report = self.report
         report.failed.extend(refused)
         report.articles_written += len(written)
         for graph in written:
@@ -425,60 +508,23 @@ def ingest(
             report.relations.update(r.predicate for r in graph.relations)
         log.debug("wrote %d article(s), %d in all", len(written), report.articles_written)
 
-    records = iter(records)
-    batch: list[Article] = []
-    try:
+    def _stop(self, exc: StoreError, records: Iterator[Article | SourceError]) -> None:
+        """After a store failure: list what was not written, reading the rest of the input without parsing it."""
+        log.debug("store failed: %s", exc)
+        report = self.report
+        report.store_error = str(exc)
         try:
-            for record in records:
-                if isinstance(record, SourceError):
-                    report.failed.append(record)
-                elif record.id in seen_this_run:
-                    report.articles_read += 1
-                    report.skipped_known += 1
-                else:
-                    report.articles_read += 1
-                    seen_this_run.add(record.id)
-                    batch.append(record)
-                if len(batch) >= batch_size:
-                    take(batch)
-                    batch = []
-                    if progress:
-                        progress(report)
-            take(batch)
-            settle()
-        except StoreError as exc:
-            if interrupts.requested:
-                # A second Ctrl-C broke off a store call; the store's error is its echo.
-                raise KeyboardInterrupt from None
-            log.debug("store failed: %s", exc)
-            report.store_error = str(exc)
-            try:
-                settle()  # a write still in flight may yet succeed
-            except StoreError:
-                pass
-            report.not_written = [Unwritten(a.id, a.origin) for a in unwritten]
-            # List the rest without parsing it, so the user knows what a rerun will do.
-            for record in records:
-                if isinstance(record, SourceError):
-                    report.failed.append(record)
-                    continue
-                report.articles_read += 1
-                if record.id in seen_this_run:
-                    report.skipped_known += 1
-                    continue
-                seen_this_run.add(record.id)
-                report.not_written.append(Unwritten(record.id, record.origin))
-    except KeyboardInterrupt:
-        report.interrupted = True
-        try:
-            settle()  # the batch being written commits or fails whole; a second Ctrl-C stops the wait
-        except (StoreError, KeyboardInterrupt):
-            writing = None
-        report.not_written = [Unwritten(a.id, a.origin) for a in unwritten]
-    finally:
-        if writing is not None:
-            # An unexpected error: let the write in flight end before the caller closes the store.
-            wait([writing[1]])
-    if progress:
-        progress(report)
-    return report
+            self._settle()  # a write still in flight may yet succeed
+        except StoreError:
+            pass
+        report.not_written = [Unwritten(a.id, a.origin) for a in self.unwritten]
+        for record in records:
+            if isinstance(record, SourceError):
+                report.failed.append(record)
+                continue
+            report.articles_read += 1
+            if record.id in self.seen:
+                report.skipped_known += 1
+                continue
+            self.seen.add(record.id)
+            report.not_written.append(Unwritten(record.id, record.origin))

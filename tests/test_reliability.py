@@ -623,21 +623,22 @@ def test_auth_failure_carries_no_password_and_no_driver_exception(neo4j_store):
 
 
 @pytest.mark.slow
-def test_ctrl_c_ends_cleanly_and_a_rerun_completes_the_graph(kg, target, tmp_path, clean_graph):
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_ctrl_c_or_sigterm_ends_cleanly_and_a_rerun_completes_the_graph(kg, target, tmp_path, clean_graph, signum):
     env, store = target
     corpus = write_corpus(tmp_path / "corpus", 0, 360)
     run = kg(["ingest", str(corpus), "--batch-size", str(BATCH), "-v"], env)
     seen = run.wait_written(3 * BATCH)
     if isinstance(store, Neo4jStore):
-        # Ctrl-C while the driver sends a batch: it takes effect when the transaction is done.
+        # The signal while the driver sends a batch: it takes effect when the transaction is done.
         run.wait_for(lambda line: "C: RUN" in line and "MERGE (a:Article" in line, 60, "batch write")
-    run.signal(signal.SIGINT)
+    run.signal(signum)
     code, _, err = run.finish(60)
 
     assert code == 130, err[-3000:]
     assert "Traceback" not in err
     (said,) = [line for line in err.splitlines() if line.startswith("interrupted: ")]
-    written = int(re.fullmatch(r"interrupted: (\d+) article\(s\) written before Ctrl-C; rerun the same command to "
+    written = int(re.fullmatch(r"interrupted: (\d+) article\(s\) written before the run was stopped; rerun the same command to "
                                r"resume \(articles already written are skipped\)\.", said).group(1))
     stored = store.counts()["nodes"]["Article"]
     assert seen <= written == stored < 360 and stored % BATCH == 0
