@@ -41,7 +41,7 @@ SUBJECTS = {"nsubj", "nsubjpass", "csubj"}
 #: Argument types each predicate accepts (subject, object).
 ARGUMENT_TYPES = {
     "ENDORSES": ({"PERSON", "ORG", "NORP"}, {"PERSON", "ORG", "NORP"}),
-    "DONATED_TO": ({"PERSON", "ORG", "NORP"}, {"PERSON", "ORG"}),
+    "DONATED_TO": ({"PERSON", "ORG", "NORP"}, {"PERSON", "ORG", "NORP"}),
     "CRITICIZED": ({"PERSON", "ORG", "NORP", "GPE"}, {"PERSON", "ORG", "NORP", "GPE"}),
 }
 #: Every rule the extractor can name in Relation.rule (before the ":"); each has a confidence in the lexicon.
@@ -50,6 +50,7 @@ RULE_KINDS = ("verb", "verb-passive", "verb-converse", "noun", "noun-light-verb"
 #: Parts of speech a noun phrase is made of, when read off the surface.
 PHRASE_POS = {"DET", "ADJ", "NOUN", "PROPN", "NUM", "SYM"}
 SCORE = re.compile(r"\b\d{1,3}\s?[-–]\s?\d{1,3}\b")
+DASHES = {"—", "–", "--"}
 QUOTE_MARKS = {'"', "“", "”", "``", "''"}
 
 
@@ -166,6 +167,11 @@ class SurfaceReader:
                 args, end = self.phrase(i + 1)
                 if args:
                     break
+            elif token.text in DASHES:  # "$1,250 — the provincial maximum — to X": step over the aside
+                close = next((j for j in range(i + 1, min(i + self.WINDOW, token.sent.end)) if doc[j].text == token.text), None)
+                if close is None:
+                    break
+                end = close + 1
             else:
                 break
             i = max(end, i + 1)
@@ -243,6 +249,8 @@ class SurfaceReader:
             i += 1
         if i + 1 >= end or doc[i].text != ",":
             return []
+        if doc[i + 1].lower_ in RELATIVE_PRONOUNS:
+            return []  # "by X, whose owner, Y, ...": a relative clause, no apposition
         part = doc[i + 1].lower_ in self.including_preps
         args, after = self.phrase(i + 2 if part else i + 1)
         if not args or after < end and not (doc[after].is_punct or doc[after].lower_ in RELATIVE_PRONOUNS):
@@ -301,6 +309,8 @@ class RelationExtractor:
         self.hedges = set(polarity["hedges"])
         self.conditions = set(polarity["conditions"])
         self.governors = set(polarity["governors"])
+        #: Governors that pass an endorsement on: "X urged members to vote for Y" backs Y (a donation they urge is not made).
+        self.appeals = set(polarity.get("appeals", []))
         self.polarity_adverbs = set(polarity["adverbs"])
         quotes = rel["quotes"]
         self.speech_verbs = set(quotes["speech_verbs"])
@@ -318,6 +328,7 @@ class RelationExtractor:
         #: Prepositions that lead from an amount to its recipient ("$500 to A and $250 to B").
         self.recipient_preps = {p for e in self.verbs.values() if e["predicate"] == "DONATED_TO" for p in e.get("object_preps", [])}
         self.confidence = {k: v for k, v in rel["rule_confidence"].items() if not k.startswith("_")}
+        self.org_nouns = set(lexicon.names["org_keywords"])
 
     def __call__(self, doc: Doc, entities: DocEntities) -> list[Candidate]:
         self.doc, self.entities, self.money = doc, entities, find_money(doc)
@@ -355,15 +366,16 @@ class RelationExtractor:
         wanted = entry.get("particle")
         if (wanted and wanted not in particles) or (particles - {wanted}):
             return []  # "blasted off", "backed down", "gave up": another sense
-        if not self._asserted(verb):
-            return []
         predicate = entry["predicate"]
+        if not self._asserted(verb, appeal=predicate == "ENDORSES"):
+            return []
         after = max([verb.i, *(c.i for c in verb.children if c.lower_ in particles)]) + 1
         agents = self._prep_args(verb, ["by"], deps=("agent", "prep")) or self._surface(after, ["by"])
         passive = not entry.get("converse") and self._passive(verb, entry, agents)
         money = self._money_for(verb, passive=passive)
         if entry.get("requires_money") and not money:
-            return []
+            if not entry.get("dative") or not self._surface_double_object(after, money)[1]:
+                return []
         if predicate == "CRITICIZED" and SCORE.search(self.doc[verb.left_edge.i:verb.right_edge.i + 1].text):
             return []  # "the Tigers blasted the Lions 42-7": a game, not words
         if entry.get("converse"):
@@ -392,6 +404,8 @@ class RelationExtractor:
         if not objects:
             frame = self.surface.frame(after, preps)
             objects = [a for key, args in frame.items() if key in preps or (key == "" and entry.get("direct_object", True)) for a in args]
+        if not objects and entry.get("dative"):
+            objects, money = self._surface_double_object(after, money)
         return self._pairs(self._subjects(verb), predicate, objects, verb, "verb", money)
 
     def _noun(self, noun: Token, entry: dict) -> list[Candidate]:
@@ -419,6 +433,12 @@ class RelationExtractor:
         objects = self._prep_args(noun, object_preps) or [a for p in object_preps for a in frame.get(p, [])]
         rule = "noun"
         if governor is not None:
+            if not subjects and noun.dep_ == "nsubjpass":
+                # "A $500 donation was made to Y by X": the passive's agent, which the parse may hang on Y
+                subjects = self._prep_args(governor, ["by"], deps=("agent", "prep")) or [
+                    a for c in governor.children if c.dep_ == "prep" for p in c.children if p.dep_ == "pobj"
+                    for a in self._prep_args(p, ["by"], deps=("agent", "prep"))]
+                rule = "noun-light-verb"
             if not subjects:
                 subjects = self._subjects(governor)
                 rule = "noun-light-verb"
@@ -428,6 +448,10 @@ class RelationExtractor:
             if not objects and noun.dep_ == "pobj" and noun.head.dep_ == "agent":
                 # "Y's campaign was bolstered by a donation from X": the passive's subject receives
                 objects = self._args_of_deps(governor, ("nsubjpass",))
+        if subjects and not objects and predicate == "ENDORSES" and noun.dep_ == "nsubj" \
+                and noun.head.lemma_.lower() in self.double_object_verbs and self._asserted(noun.head):
+            # "The endorsement, from X, gives Y a boost": the one it gives something to is the one endorsed
+            objects = self._args_of_deps(noun.head, ("dative", "iobj"))
         if subjects and not objects and predicate == "ENDORSES":
             objects = self._quoted_names(noun.sent, exclude={a.cluster.name for a in subjects})
             rule = "noun-quote"
@@ -511,7 +535,12 @@ class RelationExtractor:
             by_sentence.setdefault(bisect_right(self._sentence_starts, token.i), []).append(token)
         for tokens in by_sentence.values():
             text = " ".join(t.text for t in tokens)
-            if cues.search(text) and not text.rstrip().endswith("?") and not any(t.lower_ in self.negators for t in tokens):
+            match = cues.search(text)
+            if match is None or text.rstrip().endswith("?"):
+                continue
+            # a negator the cue itself holds ("has no idea") negates nothing
+            own = sum(w.lower() in self.negators for w in match.group(0).split())
+            if sum(t.lower_ in self.negators for t in tokens) <= own:
                 return True
         return False
 
@@ -613,6 +642,13 @@ class RelationExtractor:
             found.add(wanted)
         return found
 
+    def _surface_double_object(self, after: int, money: list[Money]) -> tuple[list[Arg], list[Money]]:
+        """'Y Co. gave Councilwoman X $1,000' where the parse lost the objects: the names right after
+        the verb receive the amount written right after them."""
+        args, end = self.surface.phrase(after)
+        amounts = [m for m in self.money if m.start == end] if args else []
+        return (args, money or amounts) if amounts else ([], money)
+
     def _moneyless_objects(self, verb: Token, money: list[Money]) -> list[Arg]:
         """'gave the campaign of X $7,500', 'sent A and B $500 apiece': the parse makes the receiver a
         direct object; of a verb that gives money, the object without the money receives it."""
@@ -685,10 +721,24 @@ class RelationExtractor:
         """The entities a token stands for."""
         if depth > 4:
             return []
+        if token.tag_ in ("NNS", "NNPS"):
+            # "Several Democrats, including Rep. X, are backing Y": the named members act for the group
+            members = [a for t in self._including(token) for a in self._resolve(t, depth + 1)]
+            if members:
+                return members
         cluster = self.entities.at(token)
         if cluster is not None:
             return [Arg(cluster, token.pos_ == "PRON" or token.i in self.entities.descriptions, token.i)]
         lower, lemma = token.lower_, token.lemma_.lower()
+        if lower == "which" and token.head.dep_ == "relcl":
+            # "X, president of the Y Federation, which endorsed Z": "which" is no person; the name before it is meant
+            before = token.i - 1
+            while before > token.sent.start and self.doc[before].is_punct:
+                before -= 1
+            named = self.entities.at(self.doc[before])
+            head = token.head.head
+            if named is not None and named.type != "PERSON" and head.left_edge.i <= before <= head.right_edge.i:
+                return [Arg(named, False, before)]
         if lemma in self.partitives:  # "bankrolled much of Y's campaign"
             found = [a for t in self._of_objects(token) for a in self._resolve(t, depth + 1)]
             if found:
@@ -720,11 +770,22 @@ class RelationExtractor:
             found = self._prep_args(token, ["of", "for"])
             if found:
                 return found
+        if token.pos_ == "NOUN" and lower in self.org_nouns:
+            # "the Coastal Alliance party", "the Midvale Courier editorial board": the organisation named before it
+            for child in token.children:
+                cluster = self.entities.at(child)
+                if child.i < token.i and child.dep_ in ("compound", "nmod") and cluster is not None and child.pos_ == "PROPN" \
+                        and cluster.type not in ("GPE", "NORP"):
+                    return self._resolve(child, depth + 1)
         if lemma in self.nouns:  # "funded by a contribution from X"
             return self._prep_args(token, self.nouns[lemma].get("subject_preps", []))
         if token.pos_ in ("NOUN", "PROPN") and any(c.lower_ in ("the", "this", "that") for c in token.children):
             return self._definite(token, lemma)  # "the union", "the PAC"
         return []
+
+    def _including(self, token: Token) -> list[Token]:
+        return [t for prep in token.children if prep.dep_ == "prep" and prep.lower_ in self.including_preps
+                for pobj in prep.children if pobj.dep_ == "pobj" for t in [pobj, *pobj.conjuncts]]
 
     def _of_objects(self, token: Token) -> list[Token]:
         return [pobj for prep in token.children if prep.dep_ == "prep" and prep.lower_ == "of"
@@ -783,8 +844,8 @@ class RelationExtractor:
         return [m for m in self.money if any(i in own for i in range(m.start, m.end))]
 
     # -- polarity ---------------------------------------------------------
-    def _asserted(self, trigger: Token) -> bool:
-        """False when the sentence negates, hedges, plans, conditions or asks."""
+    def _asserted(self, trigger: Token, appeal: bool = False) -> bool:
+        """False when the sentence negates, hedges, plans, conditions or asks (an appeal, if `appeal`, does not withhold)."""
         if trigger.sent.text.rstrip().rstrip('"”’').endswith("?"):
             return False
         node = trigger
@@ -792,21 +853,23 @@ class RelationExtractor:
         while True:
             if check_children and self._blocked_by_children(node):
                 return False
-            if node.i != trigger.i and self._governs(node):
+            if node.i != trigger.i and self._governs(node, appeal):
                 return False
             if node.dep_ in ("ROOT", "relcl", "advcl", "parataxis") or node.head.i == node.i:
                 return True
             if node.dep_ == "conj" and node.pos_ in ("VERB", "AUX") and any(c.dep_ in SUBJECTS for c in node.children):
                 return True  # a clause of its own: "was expected to back X, but he endorsed Y"
             if node.dep_ in ("nsubj", "nsubjpass", "csubj"):
-                return not self._governs(node.head)
+                return not self._governs(node.head, appeal)
             # A conjunct has its own negation and auxiliaries: "did not attend but endorsed".
             check_children = node.dep_ != "conj" or node.pos_ not in ("VERB", "AUX")
             node = node.head
 
-    def _governs(self, node: Token) -> bool:
+    def _governs(self, node: Token, appeal: bool = False) -> bool:
         """Is this word above the trigger one that withholds it ("refused", "backed away from")?"""
         lemma = node.lemma_.lower()
+        if appeal and lemma in self.appeals and any(c.dep_ in ("dobj", "xcomp") for c in node.children):
+            return False  # "urged members to back Y": the appeal is itself the backing
         return lemma in self.governors or any(
             f"{lemma} {c.lower_}" in self.governors for c in node.children if c.dep_ in ("prt", "advmod"))
 

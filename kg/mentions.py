@@ -176,6 +176,8 @@ class MentionFinder:
             token = doc[end]
             if self._is_name_word(token) or token.text in ("Co.", "Inc.", "Corp.", "Ltd."):
                 end += 1
+            elif token.tag_ == "PRP$" and token.text[:1].isupper() and end + 1 < len(doc) and self._is_name_word(doc[end + 1]):
+                end += 1  # "Restore Our Republic", "Save Our Schools": a capitalised possessive inside a name
             elif token.like_num and doc[end - 1].lower_ in self.numbered_units:
                 end += 1
             elif token.tag_ == "POS" and _inside_one_entity(token) and end + 1 < len(doc) and _inside_one_entity(doc[end + 1]):
@@ -212,7 +214,14 @@ class MentionFinder:
         if connector.lower_ in ("and", "&"):
             return False
         words = {t.lower_ for t in doc[start:stop]}
-        return bool(words & self.org_keywords)
+        return bool(words & self.org_keywords) or self._org_noun_after(doc, stop)
+
+    def _org_noun_after(self, doc: Doc, at: int) -> bool:
+        """'the Sons of the Frontier militia', 'the Midvale Courier editorial board': a lower-case
+        organisation noun right after a name (an adjective may come between) says the name is an organisation's."""
+        if at < len(doc) and doc[at].pos_ == "ADJ" and doc[at].is_lower:
+            at += 1
+        return at < len(doc) and doc[at].is_lower and doc[at].pos_ == "NOUN" and doc[at].lower_ in self.org_keywords
 
     def _committee_for(self, doc: Doc, start: int, at: int, stop: int) -> bool:
         """'the Okonkwo for Mayor committee', 'Valdez for Council': a candidate's committee named for the office.
@@ -310,7 +319,11 @@ class MentionFinder:
             votes["ORG"] += 3 * len(span)
         elif len(words) == 1 and words[0] in self.groups:
             votes["NORP"] += 3
-        if title:
+        elif not votes.get("GPE") and not votes.get("NORP") and self._org_noun_after(span.doc, span.end):
+            votes["ORG"] += 3 * len(span)
+        if any(t.tag_ == "PRP$" for t in span):
+            votes["ORG"] += 3 * len(span)
+        elif title:
             votes["PERSON"] += 3 * len(span)
         elif self._person_like(words) and (words[0] in self.female_names or words[0] in self.male_names):
             votes["PERSON"] += 2 * len(span)  # the small model tags many person names ORG or GPE
@@ -530,7 +543,8 @@ class MentionFinder:
                     head = doc[m.end - 1]
                     role = 1 if head.dep_ in SUBJECT_DEPS or _subject_conjunct(head) else 0
                     agrees = 1 if gender and cluster.gender == gender else 0
-                    score = (role, agrees, -distance)
+                    # last, a person's full name outranks a lone word the NER guessed was one ("the seat of Barrowdale")
+                    score = (role, agrees, -distance, cluster.person_like)
                     if index not in best or score > best[index]:
                         best[index] = score
             if not best:

@@ -318,6 +318,44 @@ CASES = {
     "each amount before its own recipient": (
         "Attorney Magdalena Cruz donated $2,900 to Sen. Patrick Lyons and $1,500 to Rep. Elise Durand.",
         {("Magdalena Cruz", D, "Patrick Lyons", "$2,900"), ("Magdalena Cruz", D, "Elise Durand", "$1,500")}),
+    # organisations named before a common noun, parties, parts of parties
+    "organisation named before its noun": (
+        "Rep. Dorian Vale criticized the Eastbrook Ledger editorial board on Monday.",
+        {("Dorian Vale", C, "Eastbrook Ledger", None)}),
+    "party as recipient": ("Developer Amos Kettle gave $10,000 to the Democrats last year.",
+                           {("Amos Kettle", D, "Democrats", "$10,000")}),
+    "a party's chapter": ("Investor Calla Brightwater donated $80,000 to the Green Party's Ohio chapter in May.",
+                          {("Calla Brightwater", D, "Green Party", "$80,000")}),
+    # subjects the parse hides
+    "which after a person's apposition": (
+        '"He delivers," said Ruth Obi, president of the Valley Teachers Federation, which endorsed Marcus Hale on Tuesday.',
+        {("Valley Teachers Federation", E, "Marcus Hale", None)}),
+    "plural subject including named members": (
+        "Several prominent Republicans, including Sen. Oona Feldt, are backing Mayor Tobias Quayle.",
+        {("Oona Feldt", E, "Tobias Quayle", None)}),
+    "passive light verb, agent on the recipient, relative after it": (
+        "A $9,000 contribution was made to Rep. Lorna Blythe's campaign by the Fenwick Dairy Council, whose president, "
+        "Hugo Marsh, is her cousin.",
+        {("Fenwick Dairy Council", D, "Lorna Blythe", "$9,000")}),
+    # parser errors read off the surface
+    "double object the parse lost": ("Brindle Farms gave Councilwoman Mara Waters $750 in June, records show.",
+                                     {("Brindle Farms", D, "Mara Waters", "$750")}),
+    "aside between dashes": ("Contractor Ivo Petrakis gave $2,000 — the legal limit — to Assemblywoman Delia Crane.",
+                             {("Ivo Petrakis", D, "Delia Crane", "$2,000")}),
+    "capitalised possessive inside a name": (
+        "Hedge fund manager Olive Strand bankrolled Rebuild Our Town, a super PAC supporting Gov. Hal Price, with a "
+        "$2 million contribution.",
+        {("Olive Strand", D, "Rebuild Our Town", "$2 million"), ("Rebuild Our Town", E, "Hal Price", None)}),
+    "endorsement noun gives the endorsee something": (
+        "The endorsement, from retired Judge Petra Lund, gives Omar Seddik a lift in a tight race.",
+        {("Petra Lund", E, "Omar Seddik", None)}),
+    "an appeal to back someone backs them": ("Mayor Rhea Dunmore urged voters to back Councilman Enzo Falk.",
+                                              {("Rhea Dunmore", E, "Enzo Falk", None)}),
+    "voted for a person": ("Sen. Lyle Brandt voted for Rep. Cora Vint in the leadership ballot.",
+                           {("Lyle Brandt", E, "Cora Vint", None)}),
+    "quote cue that holds its own negator": (
+        '"Frankly, Gov. Mortimer Pell has no idea how farms work," said Sen. Agatha Rook.',
+        {("Agatha Rook", C, "Mortimer Pell", None)}),
 }
 
 NOTHING = {
@@ -328,6 +366,7 @@ NOTHING = {
     "negation in reported clause": "Gov. Casimir Woldemar said he would not endorse Rep. Nadia Fenwright.",
     "hedge may": "The Seafarers Council may endorse Rep. Ignatius Holtby later this month.",
     "expected to": "Mayor Lucius Brandauer is expected to back Councilwoman Orla Benningfield next week.",
+    "an appeal to give is no gift": "Mayor Rhea Dunmore urged donors to give $500 to Councilman Enzo Falk.",
     "plans to": "The Meridian Bankers Forum plans to donate $50,000 to Sen. Stellan Ruizhe.",
     "conditional": "Rep. Jolene Marquart said she would support Lucius Fenmore if he wins the nomination.",
     "question": "Will the Prairie Farmers Bureau endorse Rep. Lysander Kohlberg?",

@@ -221,3 +221,15 @@ def test_definite_description_needs_an_earlier_holder(find):
     doc, entities = find("The governor has clashed with the port for months. Gov. Felix Brandt spoke on Friday.")
     governor = next(t for t in doc if t.text == "governor")
     assert entities.at(governor) is None
+
+
+def test_lower_case_organisation_noun_closes_a_name(find):
+    _, entities = find("Gov. Ida Marsh denounced the Keepers of the Gate militia after the rally.")
+    assert ("Keepers of the Gate", "ORG") in names(entities)
+
+
+def test_pronoun_prefers_a_full_name_to_a_lone_word_tagged_person(find):
+    doc, entities = find("Union leader Terry Doyle urged members to vote for Labor's Sophie Tran in the seat of Kelby, "
+                         "and his union donated $5,000 to her campaign.")
+    her = next(t for t in doc if t.lower_ == "her")
+    assert entities.at(her).name == "Sophie Tran"
