@@ -59,8 +59,14 @@ def open_neo4j() -> Neo4jStore:
         if REQUIRE_NEO4J:
             raise
         pytest.skip(f"Neo4j not available: {exc}")
-    store._driver.execute_query("MATCH (n) DETACH DELETE n", database_=NEO4J.database)
+    cypher(store, "MATCH (n) DETACH DELETE n")
     return store
+
+
+def cypher(store: Neo4jStore, query: str, **parameters) -> list:
+    """Run Cypher on the test server through the store's public session; the records."""
+    with store.session(write=True) as session:
+        return list(session.run(query, parameters))
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ import pytest
 
 from kg.errors import StoreUnavailable
 from kg.store.neo4j import Neo4jStore
-from tests.conftest import NEO4J, REPO, REQUIRE_NEO4J
+from tests.conftest import NEO4J, REPO, REQUIRE_NEO4J, cypher
 
 BENCHMARKS = REPO / "benchmarks"
 
@@ -58,7 +58,7 @@ def _test_neo4j_uri() -> str | None:
             raise
         return None
     try:
-        store._driver.execute_query("MATCH (n) DETACH DELETE n", database_=NEO4J.database)
+        cypher(store, "MATCH (n) DETACH DELETE n")
     finally:
         store.close()
     return NEO4J.uri

@@ -43,7 +43,7 @@ from kg.records import Article
 from kg.sources import read_articles
 from kg.store.embedded import EmbeddedStore
 from kg.store.neo4j import Neo4jStore
-from tests.conftest import EXAMPLES, NEO4J, REPO, REQUIRE_NEO4J, free_port, process_gone
+from tests.conftest import EXAMPLES, NEO4J, REPO, REQUIRE_NEO4J, cypher, free_port, process_gone
 
 BAD = REPO / "tests" / "data" / "bad"
 SCRIPT = REPO / "scripts" / "neo4j"
@@ -346,12 +346,11 @@ class FaultServer:
     def wipe(self) -> None:
         """An empty database: no nodes, and no constraints or indexes either."""
         with self.store() as store:
-            run = store._driver.execute_query
-            run("MATCH (n) DETACH DELETE n")
-            for record in run("SHOW CONSTRAINTS YIELD name").records:
-                run(f"DROP CONSTRAINT `{record['name']}`")
-            for record in run("SHOW INDEXES YIELD name, type WHERE type <> 'LOOKUP'").records:
-                run(f"DROP INDEX `{record['name']}`")
+            cypher(store, "MATCH (n) DETACH DELETE n")
+            for record in cypher(store, "SHOW CONSTRAINTS YIELD name"):
+                cypher(store, f"DROP CONSTRAINT `{record['name']}`")
+            for record in cypher(store, "SHOW INDEXES YIELD name, type WHERE type <> 'LOOKUP'"):
+                cypher(store, f"DROP INDEX `{record['name']}`")
 
     def kg_env(self, **extra: str) -> dict[str, str]:
         return neo4j_env(self.uri, FAULT_PASSWORD, **extra)
@@ -723,7 +722,6 @@ def test_neo4j_killed_mid_batch_reports_the_unwritten_and_a_rerun_completes_the_
 
 def duplicates_in_neo4j(store: Neo4jStore) -> dict[str, int]:
     """Nodes with the same id, and relationships with the same key, counted once per extra copy."""
-    run = store._driver.execute_query
     queries = {
         "articles": "MATCH (a:Article) WITH a.id AS id, count(*) AS n WHERE n > 1 RETURN sum(n - 1) AS extra",
         "entities": "MATCH (e:Entity) WITH e.id AS id, count(*) AS n WHERE n > 1 RETURN sum(n - 1) AS extra",
@@ -733,7 +731,7 @@ def duplicates_in_neo4j(store: Neo4jStore) -> dict[str, int]:
                      "WITH s, type(r) AS t, o, r.article_id AS a, r.start AS st, count(r) AS n WHERE n > 1 "
                      "RETURN sum(n - 1) AS extra",
     }
-    return {name: run(query).records[0]["extra"] or 0 for name, query in queries.items()}
+    return {name: cypher(store, query)[0]["extra"] or 0 for name, query in queries.items()}
 
 
 def overlapping_corpora(tmp_path: Path) -> tuple[Path, Path, Path]:
@@ -764,7 +762,7 @@ def test_two_runs_at_once_into_one_neo4j_write_everything_once(kg, tmp_path, fau
     with fault_server.store() as store:
         assert duplicates_in_neo4j(store) == {"articles": 0, "entities": 0, "mentions": 0, "relations": 0}
         assert_same_graph(snapshot(store), clean_graph(union))
-        constraints = {r["name"] for r in store._driver.execute_query("SHOW CONSTRAINTS YIELD name").records}
+        constraints = {r["name"] for r in cypher(store, "SHOW CONSTRAINTS YIELD name")}
     assert constraints == {"article_id", "entity_id"}
 
 

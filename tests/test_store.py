@@ -28,7 +28,7 @@ from kg.errors import AuthFailed, StoreError, StoreUnavailable
 from kg.records import Article, ArticleGraph, Entity, Relation, WriteStats
 from kg.store.embedded import EmbeddedStore
 from kg.store.neo4j import Neo4jStore, schema_statements
-from tests.conftest import NEO4J, open_neo4j
+from tests.conftest import NEO4J, cypher, open_neo4j
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -661,18 +661,15 @@ def test_neo4j_ensure_schema_creates_constraints_and_index_and_can_repeat(neo4j_
     neo4j_store.ensure_schema()
     neo4j_store.ensure_schema()
 
-    driver = neo4j_store._driver
     constraints = {
         (r["name"], tuple(r["labelsOrTypes"]), tuple(r["properties"]), r["type"])
-        for r in driver.execute_query(
-            "SHOW CONSTRAINTS", database_=NEO4J_DATABASE
-        ).records
+        for r in cypher(neo4j_store, "SHOW CONSTRAINTS")
     }
     assert ("article_id", ("Article",), ("id",), "UNIQUENESS") in constraints
     assert ("entity_id", ("Entity",), ("id",), "UNIQUENESS") in constraints
     indexes = {
         (r["name"], tuple(r["labelsOrTypes"] or ()), tuple(r["properties"] or ()))
-        for r in driver.execute_query("SHOW INDEXES", database_=NEO4J_DATABASE).records
+        for r in cypher(neo4j_store, "SHOW INDEXES")
     }
     assert ("person_surname", ("Person",), ("surname",)) in indexes
 
@@ -680,10 +677,10 @@ def test_neo4j_ensure_schema_creates_constraints_and_index_and_can_repeat(neo4j_
 def test_neo4j_entities_carry_their_type_label(neo4j_store):
     neo4j_store.write([graph_a1()])
 
-    records = neo4j_store._driver.execute_query(
+    records = cypher(
+        neo4j_store,
         "MATCH (e:Entity) RETURN e.id AS id, labels(e) AS labels, e.surname AS surname",
-        database_=NEO4J_DATABASE,
-    ).records
+    )
     assert {r["id"]: (sorted(r["labels"]), r["surname"]) for r in records} == {
         VENN: (["Entity", "Person"], "venn"),
         QUILL: (["Entity", "Person"], "quill"),
