@@ -23,17 +23,31 @@ from typing import NamedTuple
 from spacy.tokens import Doc, Span, Token
 
 from kg.lexicon import Lexicon
-from kg.mentions import Cluster, DocEntities, MentionFinder
+from kg.mentions import Cluster, DocEntities, MentionFinder, reporter_of
 from kg.records import Article, ArticleGraph, Entity, Relation
 
+#: Money words as data: a currency written before the number (symbol or code), a scale after it, a currency word after that.
+CURRENCIES = {"$": "USD", "us$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "rs": "INR", "rs.": "INR", "₹": "INR", "inr": "INR",
+              "dollars": "USD", "euros": "EUR", "pounds": "GBP", "rupees": "INR"}
+SCALES = {"thousand": 1e3, "k": 1e3, "million": 1e6, "m": 1e6, "mn": 1e6, "billion": 1e9, "b": 1e9, "bn": 1e9, "trillion": 1e12,
+          "lakh": 1e5, "lakhs": 1e5, "crore": 1e7, "crores": 1e7}
+CURRENCY_WORDS = ("dollars", "euros", "pounds", "rupees")
+#: Scales that may follow a currency word of letters only ("Rs 5 lakh"), not single letters ("Rs 5 m" is rare, "INR 5 b" no).
+WORD_SCALES = [s for s in SCALES if len(s) > 2]
+
+
+def _alternation(words: Iterable[str]) -> str:
+    return "|".join(map(re.escape, sorted(words, key=len, reverse=True)))
+
+
 MONEY = re.compile(
-    r"(?P<currency>US\$|\$|€|£|¥)\s?(?P<number>\d[\d,]*(?:\.\d+)?)"
-    r"(?:\s?(?P<scale>million|billion|trillion|thousand|[mbk]n?)\b)?"
-    r"|(?P<number2>\d[\d,]*(?:\.\d+)?)\s?(?P<scale2>million|billion|thousand)?\s?(?P<word>dollars|euros|pounds)",
+    rf"(?P<currency>{_alternation(c for c in CURRENCIES if c not in CURRENCY_WORDS and not c[0].isalpha())}"
+    rf"|\b(?:{_alternation(c for c in CURRENCIES if c not in CURRENCY_WORDS and c[0].isalpha())})(?=[\s\d]))"
+    rf"\s?(?P<number>\d[\d,]*(?:\.\d+)?)"
+    rf"(?:\s?(?P<scale>{_alternation(SCALES)})\b)?"
+    rf"|(?P<number2>\d[\d,]*(?:\.\d+)?)\s?(?P<scale2>{_alternation(WORD_SCALES)})?\s?(?P<word>{_alternation(CURRENCY_WORDS)})",
     re.IGNORECASE,
 )
-SCALES = {"thousand": 1e3, "k": 1e3, "million": 1e6, "m": 1e6, "mn": 1e6, "billion": 1e9, "b": 1e9, "bn": 1e9, "trillion": 1e12}
-CURRENCIES = {"$": "USD", "us$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "dollars": "USD", "euros": "EUR", "pounds": "GBP"}
 RELATIVE_PRONOUNS = {"who", "whom", "which", "that", "whose"}
 #: Subjects that share out the act of an earlier clause's subjects: "A and B endorsed Y, and each gave $500".
 DISTRIBUTIVES = {"each", "both", "all"}
@@ -323,6 +337,7 @@ class RelationExtractor:
         self.double_object_verbs = set(rel["double_object_verbs"]["lemmas"])
         self.including_preps = set(rel["including"]["preps"])
         self.dismissive_verbs = set(quotes["dismissive_verbs"])
+        self.reference_verbs = dict(quotes.get("reference_verbs", {}))
         self.partitives = set(rel.get("partitives", {}).get("words", []))
         self.copular = list(rel.get("copular", {}).get("phrases", []))
         #: Prepositions that lead from an amount to its recipient ("$500 to A and $250 to B").
@@ -380,8 +395,14 @@ class RelationExtractor:
             return []  # "the Tigers blasted the Lions 42-7": a game, not words
         if entry.get("converse"):
             preps = entry.get("subject_preps", ["from"])
+            receivers = self._subjects(verb)
+            # "received $25,000 from A and $12,500 from B": each amount names its own giver
+            by_amount = [(m, self.surface.phrase(m.end + 1)[0]) for m in money
+                         if m.end < len(self.doc) and self.doc[m.end].lower_ in preps]
+            if sum(1 for _, args in by_amount if args) > 1:
+                return [c for m, args in by_amount for c in self._pairs(args, predicate, receivers, verb, "verb-converse", [m])]
             givers = self._prep_args(verb, preps) or self._surface(after, preps)
-            return self._pairs(givers, predicate, self._subjects(verb), verb, "verb-converse", money)
+            return self._pairs(givers, predicate, receivers, verb, "verb-converse", money)
         preps = entry.get("object_preps", [])
         if passive:
             objects = self._args_of_deps(verb, ("nsubjpass",)) or self._prep_args(verb, preps) or (
@@ -401,6 +422,8 @@ class RelationExtractor:
             c.dep_ == "dobj" and c.lower_ in RELATIVE_PRONOUNS for c in verb.children
         ):
             objects = self._resolve(verb.head)
+        if not objects and predicate == "CRITICIZED":
+            objects = self._owners(verb, preps, direct=entry.get("direct_object", True))
         if not objects:
             frame = self.surface.frame(after, preps)
             objects = [a for key, args in frame.items() if key in preps or (key == "" and entry.get("direct_object", True)) for a in args]
@@ -448,6 +471,9 @@ class RelationExtractor:
             if not objects and noun.dep_ == "pobj" and noun.head.dep_ == "agent":
                 # "Y's campaign was bolstered by a donation from X": the passive's subject receives
                 objects = self._args_of_deps(governor, ("nsubjpass",))
+        if not objects and predicate == "CRITICIZED":
+            objects = self._owners(noun, object_preps, direct=False) or (
+                self._owners(governor, object_preps, direct=False) if governor is not None else [])
         if subjects and not objects and predicate == "ENDORSES" and noun.dep_ == "nsubj" \
                 and noun.head.lemma_.lower() in self.double_object_verbs and self._asserted(noun.head):
             # "The endorsement, from X, gives Y a boost": the one it gives something to is the one endorsed
@@ -523,8 +549,25 @@ class RelationExtractor:
             return []
         speakers = self._subjects(verb)
         targets = self._prep_args(verb, ["of", "about"]) or self._quoted_names(
-            quote, exclude={a.cluster.name for a in speakers})
+            quote, exclude={a.cluster.name for a in speakers}) or self._referent(sent, speakers)
         return self._pairs(speakers, predicate, targets, verb, rule, None)
+
+    def _referent(self, sent: Span, speakers: list[Arg]) -> list[Arg]:
+        """'"... cowardly," X said. X was referring to Y's vote': whom the speaker says the quote is about,
+        in the quote's sentence or the next one (a thing of Y's stands for Y)."""
+        if not speakers or not self.reference_verbs:
+            return []
+        who = {id(a.cluster) for a in speakers}
+        end = self.doc[sent.end].sent.end if sent.end < len(self.doc) else sent.end
+        for token in self.doc[sent.start:end]:
+            preps = self.reference_verbs.get(token.lemma_.lower())
+            if preps is None or token.pos_ != "VERB" or not self._asserted(token) or \
+                    not who & {id(a.cluster) for a in self._subjects(token)}:
+                continue
+            found = self._prep_args(token, preps) or self._owners(token, preps, direct=False)
+            if found:
+                return found
+        return []
 
     def _cue_asserted(self, quote: list[Token], cues: re.Pattern) -> bool:
         """Does a sentence of the quote hold a cue, not negated ("I never said X was corrupt") nor asked?"""
@@ -581,10 +624,15 @@ class RelationExtractor:
         dismissive = verb.lemma_.lower() in self.dismissive_verbs
         label = [t for c in verb.children if c.dep_ == "prep" and c.lower_ == "as"
                  or not dismissive and c.dep_ in ("oprd", "xcomp", "ccomp", "acomp") for t in c.subtree]
+        if not dismissive:  # 'called his rival, Y, "a fraud"': the parse hangs the quoted label on the object
+            label += [t for c in verb.children if c.dep_ in ("dobj", "oprd") for a in c.children
+                      if a.dep_ == "appos" and a.i in self.quoted for t in a.subtree]
         if not label or not (dismissive or self.attack_cues.search(" ".join(t.text for t in label))) or not self._asserted(verb):
             return []
         targets = self._args_of_deps(verb, ("dobj",)) or [
-            a for c in verb.children if c.dep_ in ("ccomp", "xcomp") for a in self._args_of_deps(c, ("nsubj",))]
+            a for c in verb.children if c.dep_ in ("ccomp", "xcomp") for a in self._args_of_deps(c, ("nsubj",))] or [
+            # 'called his opponent, state Treasurer Y, "a liar"': the parse makes the one labelled the predicate
+            a for c in verb.children if c.dep_ == "oprd" and any(g.dep_ == "appos" for g in c.children) for a in self._resolve(c)]
         speakers = self._subjects(verb)
         return self._pairs(speakers, "CRITICIZED", targets, verb, "labelled-attack", None)
 
@@ -601,7 +649,9 @@ class RelationExtractor:
         parts = [c for c in verb.children if c.dep_ == "conj" and c.pos_ not in ("VERB", "AUX")]
         holders = [verb, *(c for c in verb.children if c.dep_ == "dobj")]
         including = [c for h in holders for c in h.children if c.dep_ == "prep" and c.lower_ in self.including_preps]
-        return parts + including + [p for c in including for p in c.children if p.dep_ == "pobj"]
+        # "contributed Rs 5 lakh to Y": the parse may hang the recipient on the amount
+        amounts = [c for c in holders[1:] if any(m.start <= c.i < m.end for m in self.money)]
+        return parts + including + amounts + [p for c in including for p in c.children if p.dep_ == "pobj"]
 
     def _light_verb_names(self, noun: Token, governor: Token | None) -> set[str]:
         """How the lexicon may name the verb a trigger noun hangs on: 'throw' (threw its support), 'come under' (came under fire)."""
@@ -624,8 +674,20 @@ class RelationExtractor:
         if noun.dep_ == "pobj":
             names.discard(governor.lemma_.lower())
         own_preps = set(entry.get("object_preps", [])) - self.giver_preps
-        return bool(names & self.converse_verbs) and not (
-            self._prep_args(governor, own_preps) or self._prep_args(noun, own_preps))
+        if not names & self.converse_verbs:
+            return False
+        if self._prep_args(governor, own_preps) or self._prep_args(noun, own_preps):
+            return False
+        # 'took aim at Y's record': an object preposition and no giver shows the subject acts, named or not
+        preps = {c.lower_ for h in (governor, noun) for c in h.children if c.dep_ == "prep"}
+        return not (preps & own_preps and not preps & self.giver_preps)
+
+    def _owners(self, head: Token, preps: Iterable[str], direct: bool = True) -> list[Arg]:
+        """'blasted Y's budget', 'took aim at Y's record': one who attacks a thing of Y's attacks Y."""
+        things = [c for c in head.children if direct and c.dep_ == "dobj" or c.dep_ == "prep" and c.lower_ in preps
+                  for c in ([c] if c.dep_ == "dobj" else [p for p in c.children if p.dep_ == "pobj"])]
+        return [a for t in things for t in [t, *t.conjuncts] for c in t.children if c.dep_ == "poss" and c.pos_ != "PRON"
+                for a in self._resolve(c)]  # a named owner: "criticized his budget" names nobody
 
     def _first_object(self, governor: Token, noun: Token) -> list[Arg]:
         """'gave Y her endorsement', 'handed Y a $500 check': the first object of a double-object verb receives."""
@@ -664,9 +726,12 @@ class RelationExtractor:
         while verb is not None and verb.i not in seen:
             seen.add(verb.i)
             found = self._args_of_deps(verb, ("nsubj",))
-            if found or any(c.dep_ in SUBJECTS and c.lower_ not in DISTRIBUTIVES for c in verb.children):
+            if found or any(c.dep_ in SUBJECTS and c.lower_ not in DISTRIBUTIVES and not _opening_participle(c) for c in verb.children):
                 return found
-            if verb.dep_ in ("conj", "xcomp", "advcl", "pcomp", "dobj", "pobj", "prep") and verb.head.i != verb.i:
+            reporter = reporter_of(verb, self.speech_verbs)
+            if reporter is not None and self._objects_subject_of(verb, verb.head):
+                verb = reporter  # "X argues that Y erred, accusing him of ...": one does not accuse oneself
+            elif verb.dep_ in ("conj", "xcomp", "advcl", "pcomp", "dobj", "pobj", "prep") and verb.head.i != verb.i:
                 verb = verb.head
             elif verb.dep_ == "acl" and verb.tag_ == "VBG":
                 # "X, saying ...", "the group backing Y"; "X ran ads attacking Y": the ads are X's
@@ -679,6 +744,11 @@ class RelationExtractor:
             else:
                 return []
         return []
+
+    def _objects_subject_of(self, verb: Token, clause: Token) -> bool:
+        """Is the verb's direct object the one the clause's subject names?"""
+        subjects = {id(a.cluster) for a in self._args_of_deps(clause, ("nsubj", "nsubjpass"))}
+        return any(id(a.cluster) in subjects for a in self._args_of_deps(verb, ("dobj",)))
 
     def _subject_before(self, verb: Token) -> list[Arg]:
         """'Yes on 12 received ...': a main verb the parse left without a subject acts for the name right before it."""
@@ -929,6 +999,11 @@ def _parallel_conjuncts(token: Token) -> list[Token]:
     """'A of Eastport and B of Millhaven': the parse hangs B on Eastport; B's own 'of' phrase shows it is A's peer."""
     return [c for prep in token.children if prep.dep_ == "prep" for pobj in prep.children if pobj.dep_ == "pobj"
             for c in pobj.conjuncts if any(g.dep_ == "prep" and g.lower_ == prep.lower_ for g in c.children)]
+
+
+def _opening_participle(token: Token) -> bool:
+    """'Speaking to activists, X took a swipe at Y': the parse makes the opening participle phrase the subject."""
+    return token.dep_ == "csubj" and token.tag_ == "VBG" and any(t.text == "," for t in token.subtree)
 
 
 def _nearest(money: list[Money], at: int) -> Money | None:

@@ -105,6 +105,7 @@ class MentionFinder:
         self.title_nouns = {k: v for k, v in names.get("title_nouns", {}).items() if not k.startswith("_")}
         self.subordinate_title_words = set(names.get("subordinate_title_words", []))
         self.committee_verbs = set(names.get("committee_verbs", []))
+        self.speech_verbs = set(lexicon.relations["quotes"]["speech_verbs"])
         self.ballot = _ballot_pattern(names.get("ballot_stances", []), names.get("ballot_measure_words", []))
 
     # -- finding names -------------------------------------------------
@@ -130,8 +131,9 @@ class MentionFinder:
         clusters = self._cluster(doc, mentions)
         token_cluster = {i: n for n, c in enumerate(clusters) for m in c.mentions for i in range(m.start, m.end)}
         entities = DocEntities(clusters, token_cluster)
-        self._resolve_pronouns(doc, entities)
+        # descriptions first: "the governor accused him" binds "him" away from the governor
         self._resolve_descriptions(doc, entities)
+        self._resolve_pronouns(doc, entities)
         return entities
 
     def _ballot_campaigns(self, doc: Doc, text: str, excluded: set[int]) -> list[Mention]:
@@ -182,6 +184,9 @@ class MentionFinder:
                 end += 1
             elif token.tag_ == "POS" and _inside_one_entity(token) and end + 1 < len(doc) and _inside_one_entity(doc[end + 1]):
                 end += 1  # "the Harbor Pilots' Benevolent Society": a possessive inside one NER name
+            elif token.tag_ == "POS" and token.text in ("'", "’") and end + 1 < len(doc) and \
+                    self._is_name_word(doc[end + 1]) and doc[end + 1].lower_ in self.org_keywords:
+                end += 1  # "the Rail Workers' Alliance", "the Teachers' Union": a plural possessive before an organisation word
             elif token.text == "-" and not doc[end - 1].whitespace_ and not token.whitespace_ and end + 1 < len(doc):
                 end += 2
             elif (token.lower_ in ("of", "for", "and", "&") or token.lower_ == "to" and end + 1 < len(doc) and (
@@ -257,6 +262,8 @@ class MentionFinder:
             return None
         if span[-1].lower_ in self.law_words or len(span) == 1 and span[0].lower_ in self.org_keywords:
             return None  # "the Fair Pay Act" is a bill; a lone "PAC" or "Union" names nobody
+        if self._bare_title(span):
+            return None  # "the Housing Secretary, X,": a portfolio and a title, the name comes after
         votes = self._votes(span, title)
         if not votes:
             return None
@@ -289,6 +296,12 @@ class MentionFinder:
         if inner is not None:
             return self._strip(doc[inner:end])
         return doc[start:end], title
+
+    def _bare_title(self, span: Span) -> bool:
+        """A run that ends in a personal title and holds no first name ("Housing Secretary", "Finance Minister")."""
+        last = span[-1].lower_
+        return len(span) > 1 and (last,) in self.titles_by_first.get(last, ()) and all(
+            t.text[:1].isupper() and t.lower_ not in self.female_names and t.lower_ not in self.male_names for t in span)
 
     def _title_at(self, lowers: dict[int, str], at: int, stop: int) -> tuple[str, ...] | None:
         """The longest personal title starting at token `at` and ending before `stop`."""
@@ -530,9 +543,13 @@ class MentionFinder:
             else:
                 continue
             here = sentence_of[token.i]
-            bound = _clause_subjects(token) if token.dep_ in OBJECT_DEPS else set()
+            bound = _clause_subjects(token, self.speech_verbs) if token.dep_ in OBJECT_DEPS else set()
+            # "the governor accused him": an object pronoun is not its clause's subject, named or described
+            bound_clusters = {entities.token_cluster[i] for i in bound if i in entities.token_cluster}
             best: dict[int, tuple] = {}
             for index, cluster in enumerate(entities.clusters):
+                if index in bound_clusters:
+                    continue
                 maybe_person = gender is not None and cluster.type == "ORG" and cluster.person_like
                 if cluster.type not in wanted and not maybe_person or (gender and cluster.gender and cluster.gender != gender):
                     continue
@@ -574,11 +591,27 @@ def _ballot_pattern(stances: list[str], measure_words: list[str]) -> re.Pattern 
     return re.compile(rf"\b(?:{stance})\s+on\s+(?:(?i:{measure})\s*)?(?:\d{{1,4}}[A-Za-z]?|[A-Z]{{1,2}})\b")
 
 
-def _clause_subjects(token: Token) -> set[int]:
-    """Subjects of the clauses an object pronoun sits in: 'X slammed Y, accusing her' (her is not X)."""
+def reporter_of(participle: Token, speech_verbs: set[str]) -> Token | None:
+    """'X argues that Y erred, accusing him of ...': the speech verb a trailing participle on its reported clause may belong to."""
+    clause = participle.head
+    if participle.dep_ == "advcl" and participle.tag_ == "VBG" and participle.i > clause.i and clause.dep_ == "ccomp" \
+            and clause.head.i < clause.i and clause.head.lemma_.lower() in speech_verbs:
+        return clause.head
+    return None
+
+
+def _clause_subjects(token: Token, speech_verbs: set[str] = frozenset()) -> set[int]:
+    """Subjects of the clauses an object pronoun sits in: 'X slammed Y, accusing her' (her is not X).
+
+    A participle trailing a reported clause is bound by the reporter: in 'X argues that Y erred,
+    accusing him', "him" may be Y."""
     subjects = set()
     verb = token.head
     while verb is not None:
+        reporter = reporter_of(verb, speech_verbs)
+        if reporter is not None:
+            verb = reporter
+            continue
         subjects.update(t.i for c in verb.children if c.dep_ in SUBJECT_DEPS for t in c.subtree)
         if verb.dep_ in ("advcl", "xcomp", "conj", "prep", "pcomp") and verb.head is not verb:
             verb = verb.head

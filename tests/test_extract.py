@@ -357,6 +357,54 @@ CASES = {
     "quote cue that holds its own negator": (
         '"Frankly, Gov. Mortimer Pell has no idea how farms work," said Sen. Agatha Rook.',
         {("Agatha Rook", C, "Mortimer Pell", None)}),
+    # Indian currency and scales
+    "rupees with a lakh scale": ("Trader Mohanlal Ayyar contributed Rs 8 lakh to the Jan Seva Morcha before the vote.",
+                                 {("Mohanlal Ayyar", D, "Jan Seva Morcha", "Rs 8 lakh")}),
+    "rupee sign with a crore scale": ("The Vidya Bharati Foundation received ₹1.5 crore from Kaveri Cements last year.",
+                                      {("Kaveri Cements", D, "Vidya Bharati Foundation", "₹1.5 crore")}),
+    # more gift shapes
+    "each amount names its own giver": (
+        "Councilman Oren Takacs's campaign received $8,000 from the Brookline Grocers Association and $3,500 from "
+        "Halberd Logistics.",
+        {("Brookline Grocers Association", D, "Oren Takacs", "$8,000"), ("Halberd Logistics", D, "Oren Takacs", "$3,500")}),
+    "gift in a relative clause to a slate": (
+        "Shipping heir Lorcan Bexley, who gave $15,000 to the Riverside Renewal slate in May, now chairs a school board.",
+        {("Lorcan Bexley", D, "Riverside Renewal", "$15,000")}),
+    # endorsement phrasings
+    "voted to back a party, plural possessive in the name": (
+        "The Ferry Workers' Alliance voted on Sunday to back the Green Coast Party at the next general election.",
+        {("Ferry Workers' Alliance", E, "Green Coast Party", None)}),
+    "came out in support of": ("Councillor Imre Vasko has come out in support of mayoral candidate Petra Lindqvist.",
+                               {("Imre Vasko", E, "Petra Lindqvist", None)}),
+    # criticism idioms and the one they aim at
+    "portfolio title before the name": (
+        'Opposition MP Delphine Harrow accused the Health Secretary, Rupert Calloway, of "gutting rural clinics" on Monday.',
+        {("Delphine Harrow", C, "Rupert Calloway", None)}),
+    "swipe after an opening participle": (
+        "Addressing students in Porthallow, Liberal co-leader Ottoline Brask took a swipe at Trade Minister Casimir Vell, "
+        'saying his tariffs "hurt every farm."',
+        {("Ottoline Brask", C, "Casimir Vell", None)}),
+    "label on an appositive opponent": (
+        'At a debate on Tuesday, Assembly candidate Rufus Penhallow called his rival, Commissioner Edda Sorensen, '
+        '"a fraud who hides the numbers."',
+        {("Rufus Penhallow", C, "Edda Sorensen", None)}),
+    "took aim at a named owner's record": (
+        "Sen. Hollis Marchetti spoke in Dunmore on Friday, taking aim at attorney Wren Dalby's record.",
+        {("Hollis Marchetti", C, "Wren Dalby", None)}),
+    "blasted a named owner's plan": ('Alderman Cyrus Petrov blasted Mayor Greta Olafsen\'s parking plan as "a cash grab."',
+                                     {("Cyrus Petrov", C, "Greta Olafsen", None)}),
+    "described subject, pronoun object": (
+        "Gov. Evadne Quarrie has been feuding with Attorney General Osric Vantongeren for months. On Tuesday the "
+        "governor accused him of hiding audit results.",
+        {("Evadne Quarrie", C, "Osric Vantongeren", None)}),
+    "participle of the reporter, not of the reported": (
+        "Writing in the Courier, economist Maren Ostby argues that Sen. Bertram Kale has given up on budget discipline, "
+        'accusing him of "spending like there is no tomorrow."',
+        {("Maren Ostby", C, "Bertram Kale", None)}),
+    "quote target named by a reference in the next sentence": (
+        '"What the mayor did," Councilwoman Liesl Varga said, "was disgraceful." Varga was referring to Mayor Tobin '
+        "Ashcroft's veto of the housing bill.",
+        {("Liesl Varga", C, "Tobin Ashcroft", None)}),
 }
 
 NOTHING = {
@@ -409,6 +457,9 @@ NOTHING = {
     "not all in for": "The Millbrook Carpenters Council is not all in for Moses Adeyemi.",
     "came out for a non-entity": "The Riverside Teachers Union came out for the rally on Saturday.",
     "went to bat for a non-entity": "Councilman Joe Platt went to bat for the new stadium.",
+    "whispered rumour": ("Aides have whispered that Sen. Corwin Bale privately berated Rep. Elsie Marr, though no one "
+                         "has confirmed it."),
+    "took aim at an unnamed owner's record": "Sen. Hollis Marchetti took aim at her record on Friday.",
 }
 
 
@@ -425,6 +476,12 @@ def test_extracts_nothing(extract, text):
 def test_money_keeps_its_currency_and_scale(nlp):
     money = find_money(nlp("The fund raised $1.2 million and 300 euros."))
     assert [(m.text, m.value, m.currency) for m in money] == [("$1.2 million", 1.2e6, "USD"), ("300 euros", 300.0, "EUR")]
+
+
+def test_money_reads_rupees_with_lakh_and_crore(nlp):
+    money = find_money(nlp("The trust took Rs 4.5 lakh, ₹2 crore and INR 30,000 in gifts."))
+    assert [(m.text, m.value, m.currency) for m in money] == [
+        ("Rs 4.5 lakh", 4.5e5, "INR"), ("₹2 crore", 2e7, "INR"), ("INR 30,000", 3e4, "INR")]
 
 
 def test_every_rule_kind_has_a_confidence(lexicon):

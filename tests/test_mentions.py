@@ -33,6 +33,8 @@ def names(entities):
     ("Mayor Ottilie Varga's plan failed.", "Ottilie Varga"),
     ("Dr. Ottilie Varga spoke.", "Ottilie Varga"),
     ("State Treasurer Ottilie Varga spoke.", "Ottilie Varga"),
+    ("Labour MP Ottilie Varga spoke.", "Ottilie Varga"),
+    ("Councillor Ottilie Varga spoke.", "Ottilie Varga"),
 ])
 def test_titles_party_tags_and_possessives_are_stripped(find, text, name):
     _, entities = find(text)
@@ -233,3 +235,15 @@ def test_pronoun_prefers_a_full_name_to_a_lone_word_tagged_person(find):
                          "and his union donated $5,000 to her campaign.")
     her = next(t for t in doc if t.lower_ == "her")
     assert entities.at(her).name == "Sophie Tran"
+
+
+def test_portfolio_title_before_a_name_is_no_entity(find):
+    _, entities = find("The Transport Secretary, Ottilie Varga, was heckled on Monday.")
+    assert names(entities) == {("Ottilie Varga", "PERSON")}
+
+
+def test_pronoun_object_is_not_the_described_subject(find):
+    doc, entities = find("Gov. Evadne Quarrie has been feuding with Attorney General Osric Vantongeren for months. "
+                         "On Tuesday the governor accused him of hiding audit results.")
+    him = next(t for t in doc if t.lower_ == "him")
+    assert entities.at(him).name == "Osric Vantongeren"
