@@ -307,22 +307,21 @@ class _Interrupts:
     During `terminating`, SIGTERM raises KeyboardInterrupt as Ctrl-C does, so
     a service manager's stop ends the run as cleanly as Ctrl-C. During
     `held`, either signal waits until the store call returns; a second one
-    does not wait. Only in the main thread and where Python's own handlers
-    are in place; elsewhere (a caller with handlers of its own, a worker
-    thread) it does nothing.
+    does not wait. Only in the main thread, and for each signal only where
+    Python's default is in place (a signal the caller ignores, as nohup does
+    with SIGINT, or handles itself, is left alone).
     """
 
     def __init__(self) -> None:
         self.requested = 0
 
     @staticmethod
-    def _ours() -> bool:
-        return (threading.current_thread() is threading.main_thread()
-                and signal.getsignal(signal.SIGINT) is signal.default_int_handler)
+    def _main_thread() -> bool:
+        return threading.current_thread() is threading.main_thread()
 
     @contextmanager
     def terminating(self) -> Iterator[None]:
-        if not self._ours() or signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL:
+        if not self._main_thread() or signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL:
             yield
             return
         signal.signal(signal.SIGTERM, _raise_interrupt)
@@ -333,7 +332,9 @@ class _Interrupts:
 
     @contextmanager
     def held(self) -> Iterator[None]:
-        if not self._ours():
+        ours = ((signal.SIGINT, signal.default_int_handler), (signal.SIGTERM, _raise_interrupt))
+        signals = [signum for signum, default in ours if signal.getsignal(signum) is default]
+        if not self._main_thread() or not signals:
             yield
             return
 
@@ -342,7 +343,6 @@ class _Interrupts:
             if self.requested > 1:
                 raise KeyboardInterrupt
 
-        signals = [signal.SIGINT] + ([signal.SIGTERM] if signal.getsignal(signal.SIGTERM) is _raise_interrupt else [])
         previous = {signum: signal.signal(signum, handler) for signum in signals}
         try:
             yield

@@ -10,6 +10,7 @@ error.
 from __future__ import annotations
 
 import os
+import signal
 import socket
 from pathlib import Path
 
@@ -22,6 +23,12 @@ from kg.lexicon import load_lexicon
 from kg.nlp import load_pipeline
 from kg.store.embedded import EmbeddedStore
 from kg.store.neo4j import Neo4jStore
+
+# Tests send Ctrl-C to kg processes as a terminal would. A suite started in the
+# background (nohup, `&` in a script) has SIGINT ignored, and its children would
+# inherit that; give them the terminal's default instead.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = REPO / "examples" / "articles"

@@ -648,6 +648,20 @@ def test_ctrl_c_or_sigterm_ends_cleanly_and_a_rerun_completes_the_graph(kg, targ
     assert_same_graph(snapshot(store), clean_graph(corpus))
 
 
+def test_sigterm_ends_cleanly_when_sigint_is_ignored_as_under_nohup(kg, tmp_path):
+    corpus = write_corpus(tmp_path / "corpus", 0, 360)
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)  # inherited by the kg process, as nohup does
+    try:
+        run = kg(["ingest", str(corpus), "--batch-size", str(BATCH)], base_env(KG_DATA_DIR=str(tmp_path / "kg-data")))
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    run.wait_written(3 * BATCH)
+    run.signal(signal.SIGTERM)
+    code, _, err = run.finish(60)
+    assert (code, "Traceback" in err) == (130, False)
+    assert [line for line in err.splitlines() if line.startswith("interrupted: ")]
+
+
 @pytest.mark.slow
 def test_kg_killed_leaves_a_readable_store_and_a_rerun_completes_the_graph(kg, target, tmp_path, clean_graph):
     env, store = target
