@@ -177,6 +177,7 @@ def ingest(
                     read_articles(paths, max_chars=limit),
                     store=store, nlp=None, model=model, lexicon=lex, batch_size=size, workers=workers, progress=progress,
                     extract=cluster.extract_batch if cluster is not None else None,
+                    list_the_rest="-" not in paths,  # a feed on stdin may never end
                 )
             except KgError as exc:
                 raise _fail(exc)
@@ -190,6 +191,9 @@ def ingest(
         _say("[red]error:[/red]", report.store_error)
     if report.not_written and not report.interrupted:
         _report_not_written(report.not_written)
+    if report.rest_unread:
+        _say("[red]not read:[/red]", "the rest of the input, as it includes standard input, which may not end; "
+             "send it again (articles already written are skipped).")
     if format is SummaryFormat.json:
         out.print_json(json.dumps(report.as_dict()))
     else:

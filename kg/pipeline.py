@@ -109,6 +109,8 @@ class IngestReport:
     #: being written, which may or may not have been committed).
     not_written: list[Unwritten] = field(default_factory=list)
     store_error: str | None = None
+    #: The store failed and the rest of the input was left unread (a stream).
+    rest_unread: bool = False
     #: Ctrl-C (or SIGINT) stopped the run.
     interrupted: bool = False
 
@@ -125,6 +127,7 @@ class IngestReport:
             "failed": [{"path": e.path, "line": e.line, "reason": e.reason} for e in self.failed],
             "not_written": [{"id": a.id, "origin": a.origin} for a in self.not_written],
             "store_error": self.store_error,
+            "rest_unread": self.rest_unread,
             "interrupted": self.interrupted,
             "entities": len(self.entities),
             "relations": dict(sorted(self.relations.items())),
@@ -359,7 +362,7 @@ class _Interrupts:
 def ingest(
     records: Iterable[Article | SourceError], *, store: GraphStore, nlp: Language | None, lexicon: Lexicon,
     batch_size: int = DEFAULT_BATCH_SIZE, workers: int = 1, progress: Progress | None = None,
-    extract: Extract | None = None, model: str | None = None,
+    extract: Extract | None = None, model: str | None = None, list_the_rest: bool = True,
 ) -> IngestReport:
     """Write the articles of `records` to `store`; bad records are reported, not raised.
 
@@ -369,6 +372,9 @@ def ingest(
     before the first batch (the schema cannot be created) is raised. With
     `nlp` None, the pipeline `model` (kg.nlp.load_pipeline) is loaded when
     the first new article comes, so a run over stored articles never loads it.
+    After a store failure the rest of the input is read, not parsed, to list
+    it in `not_written`; with `list_the_rest` False (an endless stream such as
+    a feed on stdin) it is left unread and `rest_unread` is set.
     """
     if batch_size < 1:
         raise ValueError("batch_size must be at least 1")
@@ -378,22 +384,25 @@ def ingest(
 
         with ExtractionPool(nlp=nlp, model=model, lexicon=lexicon, workers=workers, batch_size=batch_size) as pool:
             return ingest(records, store=store, nlp=nlp, lexicon=lexicon, batch_size=batch_size,
-                          progress=progress, extract=lambda fresh, on_error: pool.extract(fresh, on_error=on_error))
+                          progress=progress, extract=lambda fresh, on_error: pool.extract(fresh, on_error=on_error),
+                          list_the_rest=list_the_rest)
     if extract is None:
         def extract(fresh: list[Article], on_error: OnError) -> Iterable[ArticleGraph]:
             return extract_graphs(fresh, nlp=nlp if nlp is not None else load_pipeline(model), lexicon=lexicon,
                                   batch_size=batch_size, on_error=on_error)
-    return _Ingest(store, extract, batch_size, progress).run(records)
+    return _Ingest(store, extract, batch_size, progress, list_the_rest).run(records)
 
 
 class _Ingest:
     """One run of `ingest`: batches are parsed here and written in a thread, one behind."""
 
-    def __init__(self, store: GraphStore, extract: Extract, batch_size: int, progress: Progress | None):
+    def __init__(self, store: GraphStore, extract: Extract, batch_size: int, progress: Progress | None,
+                 list_the_rest: bool):
         self.store = store
         self.extract = extract
         self.batch_size = batch_size
         self.progress = progress
+        self.list_the_rest = list_the_rest
         self.report = IngestReport(store=store.description)
         self.resolver = Resolver(store)
         self.interrupts = _Interrupts()
@@ -518,6 +527,9 @@ class _Ingest:
         except StoreError:
             pass
         report.not_written = [Unwritten(a.id, a.origin) for a in self.unwritten]
+        if not self.list_the_rest:
+            report.rest_unread = True
+            return
         for record in records:
             if isinstance(record, SourceError):
                 report.failed.append(record)

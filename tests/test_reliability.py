@@ -165,10 +165,10 @@ PROGRESS = re.compile(r"^(\d+) articles read, (\d+) written, (\d+) skipped, (\d+
 class Kg:
     """One `kg ingest` (or other command) in a subprocess of its own session; output read as it comes."""
 
-    def __init__(self, args: list[str], *, env: dict[str, str], cwd: Path):
+    def __init__(self, args: list[str], *, env: dict[str, str], cwd: Path, stdin=subprocess.DEVNULL):
         self.args = args
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "kg.cli", *args], cwd=cwd, env=env, stdin=subprocess.DEVNULL,
+            [sys.executable, "-m", "kg.cli", *args], cwd=cwd, env=env, stdin=stdin,
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, errors="replace", start_new_session=True,
         )
         self.stdout: list[str] = []
@@ -256,8 +256,8 @@ def kg(tmp_path, request):
     started: list[Kg] = []
     request.addfinalizer(lambda: [run.kill() for run in started])
 
-    def start(args: list[str], env: dict[str, str], cwd: Path | None = None) -> Kg:
-        run = Kg(args, env=env, cwd=cwd or tmp_path)
+    def start(args: list[str], env: dict[str, str], cwd: Path | None = None, stdin=subprocess.DEVNULL) -> Kg:
+        run = Kg(args, env=env, cwd=cwd or tmp_path, stdin=stdin)
         started.append(run)
         return run
 
@@ -660,6 +660,31 @@ def test_sigterm_ends_cleanly_when_sigint_is_ignored_as_under_nohup(kg, tmp_path
     code, _, err = run.finish(60)
     assert (code, "Traceback" in err) == (130, False)
     assert [line for line in err.splitlines() if line.startswith("interrupted: ")]
+
+
+@pytest.mark.slow
+def test_a_store_failure_ends_a_run_on_an_endless_stdin(kg, tmp_path, fault_server):
+    fault_server.wipe()
+    feed = ["".join(json.dumps(r) + "\n" for r in corpus_records(n, n + 5 * BATCH, cross_references=False))
+            for n in (0, 5 * BATCH)]
+    run = kg(["ingest", "-", "--batch-size", str(BATCH)], fault_server.kg_env(), stdin=subprocess.PIPE)
+    run.proc.stdin.write(feed[0])  # and the pipe stays open, as a live feed's does
+    run.proc.stdin.flush()
+    run.wait_written(3 * BATCH)
+    fault_server.kill()
+    run.proc.stdin.write(feed[1])  # more news comes; the store is gone
+    run.proc.stdin.flush()
+    try:
+        code, out, err = run.finish(120)
+    finally:
+        run.proc.stdin.close()
+        fault_server.start()
+
+    assert code == 2
+    assert "not read: the rest of the input, as it includes standard input, which may not end; send it again " \
+           "(articles already written are skipped)." in lines_of(err)
+    with fault_server.store() as store:
+        assert store.counts()["nodes"]["Article"] >= 3 * BATCH
 
 
 @pytest.mark.slow
