@@ -15,9 +15,7 @@ through Dask instead of kg.workers on the same machine. The graphs of every
 path are compared with those of the first run, so a fast wrong answer
 cannot pass.
 
-The multiprocessing path is ``kg.workers.extract_parallel(..., workers=2)``;
-where kg.workers does not exist it falls back to spaCy's ``nlp.pipe(n_process=2)``
-with the extraction in the main process.
+The multiprocessing path is ``kg.workers.extract_parallel(..., workers=2)``.
 """
 
 from __future__ import annotations
@@ -91,20 +89,11 @@ class CpuMeter:
 
 
 def run_mp(articles: list[Article], workers: int, batch_size: int):
-    started = time.perf_counter()
-    try:
-        from kg.workers import extract_parallel
-    except ImportError:
-        from kg.lexicon import load_lexicon
-        from kg.nlp import load_pipeline
-        from kg.pipeline import extract_graphs
+    from kg.workers import extract_parallel
 
-        name = f"spacy-pipe-{workers}"
-        graphs = list(extract_graphs(articles, nlp=load_pipeline(), lexicon=load_lexicon(),
-                                     batch_size=batch_size, workers=workers))
-    else:
-        name = f"mp-{workers}"
-        graphs = list(extract_parallel(articles, model=None, lexicon_file=None, workers=workers, batch_size=batch_size))
+    started = time.perf_counter()
+    name = f"mp-{workers}"
+    graphs = list(extract_parallel(articles, model=None, lexicon_file=None, workers=workers, batch_size=batch_size))
     return name, graphs, {"start_s": 0.0, "total_s": time.perf_counter() - started}
 
 
