@@ -28,10 +28,10 @@ from kg.records import Article, ArticleGraph, Entity, Relation
 
 #: Money words as data: a currency written before the number (symbol or code), a scale after it, a currency word after that.
 CURRENCIES = {"$": "USD", "us$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "rs": "INR", "rs.": "INR", "₹": "INR", "inr": "INR",
-              "dollars": "USD", "euros": "EUR", "pounds": "GBP", "rupees": "INR"}
+              "r": "ZAR", "zar": "ZAR", "dollars": "USD", "euros": "EUR", "pounds": "GBP", "rupees": "INR", "rand": "ZAR"}
 SCALES = {"thousand": 1e3, "k": 1e3, "million": 1e6, "m": 1e6, "mn": 1e6, "billion": 1e9, "b": 1e9, "bn": 1e9, "trillion": 1e12,
           "lakh": 1e5, "lakhs": 1e5, "crore": 1e7, "crores": 1e7}
-CURRENCY_WORDS = ("dollars", "euros", "pounds", "rupees")
+CURRENCY_WORDS = ("dollars", "euros", "pounds", "rupees", "rand")
 #: Scales that may follow a currency word of letters only ("Rs 5 lakh"), not single letters ("Rs 5 m" is rare, "INR 5 b" no).
 WORD_SCALES = [s for s in SCALES if len(s) > 2]
 
@@ -177,7 +177,7 @@ class SurfaceReader:
             if token.lower_ in preps:
                 args, end = self.phrase(i + 1)
                 found.setdefault(token.lower_, []).extend(args)
-            elif token.pos_ in ("ADP", "ADV"):
+            elif token.pos_ in ("ADP", "ADV") or token.lower_ == "worth":  # "a gift worth $3,200 to Y"
                 args, end = self.phrase(i + 1)
                 if args:
                     break
@@ -255,13 +255,13 @@ class SurfaceReader:
         """
         doc, end = self.doc, noun.sent.end
         i = noun.i + 1
-        while i < end and i - noun.i <= self.WINDOW and doc[i].text != ",":
+        while i < end and i - noun.i <= self.WINDOW and doc[i].text != "," and doc[i].text not in DASHES:
             token = doc[i]
-            if token.pos_ in ("PUNCT", "AUX", "CCONJ", "SCONJ") or token.pos_ == "PRON" and token.tag_ != "PRP$" or (
+            if token.pos_ in ("PUNCT", "AUX", "CCONJ", "SCONJ") and token.tag_ != "HYPH" or token.pos_ == "PRON" and token.tag_ != "PRP$" or (
                     token.pos_ == "VERB" and token.tag_ not in ("VBN", "VBG")):
                 return []
             i += 1
-        if i + 1 >= end or doc[i].text != ",":
+        if i + 1 >= end or doc[i].text != "," and doc[i].text not in DASHES:
             return []
         if doc[i + 1].lower_ in RELATIVE_PRONOUNS:
             return []  # "by X, whose owner, Y, ...": a relative clause, no apposition
@@ -276,7 +276,7 @@ class SurfaceReader:
         while i < len(doc) and i - start < self.WINDOW:
             token = doc[i]
             named = self.entities.at(token) is not None and token.pos_ != "PRON"
-            if seen_noun and not named and token.pos_ in ("ADJ", "NUM", "SYM", "DET"):
+            if seen_noun and not named and token.pos_ in ("ADJ", "NUM", "SYM", "DET") and not self._descriptor_then_name(i):
                 break  # "Ida Brack surprised ...", "Reyes $5,000": a new phrase starts
             if token.pos_ == "PROPN" and not named and token.text.islower():
                 break  # a lower-case "proper noun" is a mis-tagged verb: "the Eastgate League stung"
@@ -288,6 +288,14 @@ class SurfaceReader:
             else:
                 break
         return i
+
+    def _descriptor_then_name(self, i: int) -> bool:
+        """'Kwelera Metro mayoral candidate Lerato Sithole': adjectives and a common noun lead on to the name that heads the phrase."""
+        doc, noun = self.doc, False
+        while i < len(doc) and doc[i].pos_ in ("ADJ", "NOUN") and self.entities.at(doc[i]) is None:
+            noun = noun or doc[i].pos_ == "NOUN"
+            i += 1
+        return noun and i < len(doc) and doc[i].pos_ == "PROPN" and self.entities.at(doc[i]) is not None
 
     def _named(self, i: int) -> list[Arg]:
         token = self.doc[i]
@@ -362,6 +370,8 @@ class RelationExtractor:
                 candidates += self._noun(token, self.nouns[lemma])
             elif token.pos_ == "NOUN" and lemma in self.agent_nouns:
                 candidates += self._agent_noun(token, self.agent_nouns[lemma])
+            elif token.tag_ == "NN" and lemma.endswith("ing") and (entry := self._gerund_entry(token, lemma)):
+                candidates += self._verb(token, entry)
             if lemma == "be" and self.copular:
                 candidates += self._copular(token)
             if lemma in self.reciprocal_verbs:
@@ -374,6 +384,16 @@ class RelationExtractor:
         if self.quotations:
             candidates += self._context_quotes()
         return candidates
+
+    def _gerund_entry(self, token: Token, lemma: str) -> dict | None:
+        """'spent the weekend campaigning for Y': the parse may tag a participle as a noun; its prepositions still name the object."""
+        stem = lemma[:-3]
+        for key in (stem, stem + "e", stem[:-1] if len(stem) > 2 and stem[-1] == stem[-2] else None):
+            entry = self.verbs.get(key)
+            if entry and not entry.get("direct_object", True) and not entry.get("particle") and any(
+                    c.dep_ == "prep" and c.lower_ in entry.get("object_preps", []) for c in token.children):
+                return entry
+        return None
 
     # -- triggers ---------------------------------------------------------
     def _verb(self, verb: Token, entry: dict) -> list[Candidate]:
@@ -549,8 +569,13 @@ class RelationExtractor:
             return []
         speakers = self._subjects(verb)
         targets = self._prep_args(verb, ["of", "about"]) or self._quoted_names(
-            quote, exclude={a.cluster.name for a in speakers}) or self._referent(sent, speakers)
+            quote, exclude={a.cluster.name for a in speakers}) or self._reported_subject(verb) or self._referent(sent, speakers)
         return self._pairs(speakers, predicate, targets, verb, rule, None)
+
+    def _reported_subject(self, verb: Token) -> list[Arg]:
+        """'X told voters that Y had "forgotten where he came from"': the reported clause's subject, when the quote completes it."""
+        return [a for c in verb.children if c.dep_ == "ccomp" and any(t.i in self.quoted for t in c.subtree)
+                for a in self._args_of_deps(c, ("nsubj",)) if not a.pronoun]
 
     def _referent(self, sent: Span, speakers: list[Arg]) -> list[Arg]:
         """'"... cowardly," X said. X was referring to Y's vote': whom the speaker says the quote is about,
@@ -625,8 +650,10 @@ class RelationExtractor:
         label = [t for c in verb.children if c.dep_ == "prep" and c.lower_ == "as"
                  or not dismissive and c.dep_ in ("oprd", "xcomp", "ccomp", "acomp") for t in c.subtree]
         if not dismissive:  # 'called his rival, Y, "a fraud"': the parse hangs the quoted label on the object
-            label += [t for c in verb.children if c.dep_ in ("dobj", "oprd") for a in c.children
-                      if a.dep_ == "appos" and a.i in self.quoted for t in a.subtree]
+            # also one apposition deeper: 'called his opponent, Treasurer Y, "a career politician"'
+            chain = [c for c in verb.children if c.dep_ in ("dobj", "oprd")]
+            chain += [a for c in chain for a in c.children if a.dep_ == "appos" and a.i not in self.quoted]
+            label += [t for c in chain for a in c.children if a.dep_ == "appos" and a.i in self.quoted for t in a.subtree]
         if not label or not (dismissive or self.attack_cues.search(" ".join(t.text for t in label))) or not self._asserted(verb):
             return []
         targets = self._args_of_deps(verb, ("dobj",)) or [
@@ -739,7 +766,8 @@ class RelationExtractor:
                 if found or verb.head.dep_ in SUBJECTS:
                     return found
                 verb = verb.head
-            elif verb.dep_ == "ROOT":
+            elif verb.dep_ == "ROOT" or verb.dep_ == "amod" and verb.tag_ == "VBD":
+                # "X, an environmental group, slammed Y": the parse may read the past tense as an adjective of Y
                 return self._subject_before(verb)
             else:
                 return []
@@ -755,9 +783,21 @@ class RelationExtractor:
         i = verb.i - 1
         while i >= verb.sent.start and self.doc[i].pos_ in ("AUX", "ADV", "PART"):
             i -= 1
+        if i > verb.sent.start and self.doc[i].text == ",":
+            i = self._before_aside(i)
         if i < verb.sent.start or self.doc[i].is_punct:
             return []
         return self._resolve(self.doc[i]) if self.entities.at(self.doc[i]) is not None else []
+
+    def _before_aside(self, comma: int) -> int:
+        """'X, an environmental group, slammed': the word before a comma-enclosed noun phrase that opens with an article, else the comma."""
+        start = comma - 1
+        while start > self.doc[comma].sent.start and self.doc[start].pos_ in PHRASE_POS | {"PUNCT", "ADP", "CCONJ"} \
+                and self.doc[start].text != ",":
+            start -= 1
+        if self.doc[start].text != "," or self.doc[start + 1].lower_ not in ("a", "an", "the"):
+            return comma
+        return start - 1
 
     def _args_of_deps(self, head: Token, deps: tuple[str, ...], skip_preps: bool = False) -> list[Arg]:
         found = []
@@ -813,6 +853,9 @@ class RelationExtractor:
             found = [a for t in self._of_objects(token) for a in self._resolve(t, depth + 1)]
             if found:
                 return found
+        if lower == "they" and token.dep_ == "nsubj" and token.head.dep_ == "ccomp" and token.head.head.lemma_.lower() in self.speech_verbs:
+            # "A, B and C said they support Y": a pronoun led to them
+            return [a._replace(pronoun=True) for a in self._args_of_deps(token.head.head, ("nsubj",))]
         if lower in RELATIVE_PRONOUNS and token.head.dep_ == "relcl":
             return self._resolve(token.head.head, depth + 1)
         for child in token.children:
@@ -844,8 +887,11 @@ class RelationExtractor:
             # "the Coastal Alliance party", "the Midvale Courier editorial board": the organisation named before it
             for child in token.children:
                 cluster = self.entities.at(child)
-                if child.i < token.i and child.dep_ in ("compound", "nmod") and cluster is not None and child.pos_ == "PROPN" \
-                        and cluster.type not in ("GPE", "NORP"):
+                if cluster is None or child.i > token.i:
+                    continue
+                # "The Harbor City Ledger's editorial board": a board speaks for the organisation that owns it
+                if child.dep_ in ("compound", "nmod") and child.pos_ == "PROPN" and cluster.type not in ("GPE", "NORP") \
+                        or child.dep_ == "poss" and cluster.type == "ORG":
                     return self._resolve(child, depth + 1)
         if lemma in self.nouns:  # "funded by a contribution from X"
             return self._prep_args(token, self.nouns[lemma].get("subject_preps", []))
@@ -923,7 +969,8 @@ class RelationExtractor:
         while True:
             if check_children and self._blocked_by_children(node):
                 return False
-            if node.i != trigger.i and self._governs(node, appeal):
+            # a verb coordinated with the trigger is no governor of it: "pulled its support and blasted her"
+            if node.i != trigger.i and check_children and self._governs(node, appeal):
                 return False
             if node.dep_ in ("ROOT", "relcl", "advcl", "parataxis") or node.head.i == node.i:
                 return True

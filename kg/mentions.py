@@ -612,7 +612,11 @@ def _clause_subjects(token: Token, speech_verbs: set[str] = frozenset()) -> set[
         if reporter is not None:
             verb = reporter
             continue
-        subjects.update(t.i for c in verb.children if c.dep_ in SUBJECT_DEPS for t in c.subtree)
+        for c in verb.children:
+            if c.dep_ in SUBJECT_DEPS:
+                # "Alvarez's opponent accused him": the possessor is not the subject, and may be "him"
+                owners = {t.i for o in c.children if o.dep_ == "poss" for t in o.subtree}
+                subjects.update(t.i for t in c.subtree if t.i not in owners)
         if verb.dep_ in ("advcl", "xcomp", "conj", "prep", "pcomp") and verb.head is not verb:
             verb = verb.head
         else:

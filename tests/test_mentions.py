@@ -35,6 +35,10 @@ def names(entities):
     ("State Treasurer Ottilie Varga spoke.", "Ottilie Varga"),
     ("Labour MP Ottilie Varga spoke.", "Ottilie Varga"),
     ("Councillor Ottilie Varga spoke.", "Ottilie Varga"),
+    ("Teachta Dála Ottilie Varga spoke.", "Ottilie Varga"),
+    ("Tánaiste Ottilie Varga spoke.", "Ottilie Varga"),
+    ("Minister of State Ottilie Varga spoke.", "Ottilie Varga"),
+    ("Opposition MPP Ottilie Varga spoke.", "Ottilie Varga"),
 ])
 def test_titles_party_tags_and_possessives_are_stripped(find, text, name):
     _, entities = find(text)
@@ -247,3 +251,10 @@ def test_pronoun_object_is_not_the_described_subject(find):
                          "On Tuesday the governor accused him of hiding audit results.")
     him = next(t for t in doc if t.lower_ == "him")
     assert entities.at(him).name == "Osric Vantongeren"
+
+
+def test_pronoun_object_may_be_the_subjects_possessor(find):
+    doc, entities = find("Sen. Oriel Madsen endorsed Councilman Tobias Rehn on Monday, and Rehn's rival, Idris Kell, "
+                         "accused him of cronyism.")
+    him = next(t for t in doc if t.lower_ == "him")
+    assert entities.at(him).name == "Tobias Rehn"
