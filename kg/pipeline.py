@@ -71,7 +71,7 @@ T = TypeVar("T")
 #: article of 1.05 million characters peaks at 0.65 GB for the whole kg
 #: process this way, and at about 3 GB parsed whole.
 PARSE_PIECE_CHARS = 50_000
-#: Most characters spaCy parses together in one batch (workers=1).
+#: Most characters spaCy parses together in one batch (in each process).
 PARSE_BATCH_CHARS = 100_000
 
 # Where a piece may end, best first: after a blank line, a line end, a
@@ -111,7 +111,7 @@ class IngestReport:
     store_error: str | None = None
     #: The store failed and the rest of the input was left unread (a stream).
     rest_unread: bool = False
-    #: Ctrl-C (or SIGINT) stopped the run.
+    #: Ctrl-C (SIGINT) or SIGTERM stopped the run.
     interrupted: bool = False
 
     @property
@@ -443,25 +443,30 @@ class _Ingest:
         return report
 
     def _read(self, records: Iterator[Article | SourceError]) -> None:
-        report = self.report
         batch: list[Article] = []
         for record in records:
-            if isinstance(record, SourceError):
-                report.failed.append(record)
-            elif record.id in self.seen:
-                report.articles_read += 1
-                report.skipped_known += 1
-            else:
-                report.articles_read += 1
-                self.seen.add(record.id)
-                batch.append(record)
+            if (article := self._count(record)) is not None:
+                batch.append(article)
             if len(batch) >= self.batch_size:
                 self._take(batch)
                 batch = []
                 if self.progress:
-                    self.progress(report)
+                    self.progress(self.report)
         self._take(batch)
         self._settle()
+
+    def _count(self, record: Article | SourceError) -> Article | None:
+        """Count one input record; the article, if it is the first with its id in this run."""
+        report = self.report
+        if isinstance(record, SourceError):
+            report.failed.append(record)
+            return None
+        report.articles_read += 1
+        if record.id in self.seen:
+            report.skipped_known += 1
+            return None
+        self.seen.add(record.id)
+        return record
 
     def _take(self, batch: list[Article]) -> None:
         """Parse the new articles of `batch`, then hand them to the writer once the batch before is written."""
@@ -531,12 +536,5 @@ class _Ingest:
             report.rest_unread = True
             return
         for record in records:
-            if isinstance(record, SourceError):
-                report.failed.append(record)
-                continue
-            report.articles_read += 1
-            if record.id in self.seen:
-                report.skipped_known += 1
-                continue
-            self.seen.add(record.id)
-            report.not_written.append(Unwritten(record.id, record.origin))
+            if (article := self._count(record)) is not None:
+                report.not_written.append(Unwritten(article.id, article.origin))
