@@ -63,6 +63,8 @@ RULE_KINDS = ("verb", "verb-passive", "verb-converse", "noun", "noun-light-verb"
               "agent-noun", "reciprocal", "quote-attack", "quote-endorse", "quote-context", "labelled-attack")
 #: Parts of speech a noun phrase is made of, when read off the surface.
 PHRASE_POS = {"DET", "ADJ", "NOUN", "PROPN", "NUM", "SYM"}
+#: Words inside a comma-enclosed aside ("X, an environmental group, slammed").
+ASIDE_POS = PHRASE_POS | {"PUNCT", "ADP", "CCONJ"}
 SCORE = re.compile(r"\b\d{1,3}\s?[-–]\s?\d{1,3}\b")
 DASHES = {"—", "–", "--"}
 QUOTE_MARKS = {'"', "“", "”", "``", "''"}
@@ -792,7 +794,7 @@ class RelationExtractor:
     def _before_aside(self, comma: int) -> int:
         """'X, an environmental group, slammed': the word before a comma-enclosed noun phrase that opens with an article, else the comma."""
         start = comma - 1
-        while start > self.doc[comma].sent.start and self.doc[start].pos_ in PHRASE_POS | {"PUNCT", "ADP", "CCONJ"} \
+        while start > self.doc[comma].sent.start and self.doc[start].pos_ in ASIDE_POS \
                 and self.doc[start].text != ",":
             start -= 1
         if self.doc[start].text != "," or self.doc[start + 1].lower_ not in ("a", "an", "the"):

@@ -208,10 +208,10 @@ class MentionFinder:
         while stop < len(doc) and self._is_name_word(doc[stop]):
             stop += 1
         if connector.lower_ == "for" and not skip:
-            if self._committee_for(doc, start, at, stop):
-                return True
             if self._office_sought(doc, at, stop):
                 return False  # "Francisco Olmedo for City Council president": the office he seeks
+            if self._committee_for(doc, start, at, stop):
+                return True
         if self._titled_person(doc, start, at):
             return False  # "Ald. Francisco Olmedo for City Council president": the office sought, not a name
         if connector.ent_type_ == "ORG" and connector.ent_iob_ == "I":
@@ -234,7 +234,7 @@ class MentionFinder:
         It is a name, not "X (endorsed) for mayor", when a committee noun follows, when "the" stands
         before it, or when a surname alone stands before "for".
         """
-        if tuple(t.lower_ for t in doc[at + 1:stop]) not in self.campaign_offices or self._office_sought(doc, at, stop):
+        if tuple(t.lower_ for t in doc[at + 1:stop]) not in self.campaign_offices:
             return False
         after = doc[stop].lower_ if stop < len(doc) else ""
         before = doc[start - 1].lower_ if start > 0 else ""
