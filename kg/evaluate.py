@@ -120,19 +120,34 @@ def matches(predicted: Triple, gold: Triple) -> bool:
 
 
 def score(items: Iterable[tuple[dict, list[Triple]]]) -> Report:
-    """Score (gold item, predicted triples) pairs; other predicates are ignored."""
+    """Score (gold item, predicted triples) pairs as the gold format says; other predicates are ignored.
+
+    Predictions are de-duplicated per item by subject, predicate and object. One
+    that matches no unmatched gold relation is neutral when it matches an
+    `optional` relation or repeats an already matched one, else a false positive.
+    """
     report = Report()
     for item, predicted in items:
         unmatched = gold_triples(item)
+        matched: list[Triple] = []
+        optional = gold_triples(item, "optional")
+        seen = set()
         for triple in (p for p in predicted if p.predicate in PREDICATES):
+            key = (normalise(triple.subject), triple.predicate, normalise(triple.object))
+            if key in seen:
+                continue
+            seen.add(key)
             hit = next((g for g in unmatched if matches(triple, g)), None)
             scores = (report.overall, report.by_predicate[triple.predicate])
             if hit is None:
+                if any(matches(triple, g) for g in (*matched, *optional)):
+                    continue
                 for s in scores:
                     s.false_positives += 1
                 report.errors.append({"id": item.get("id"), "kind": "false positive", "relation": _show(triple), "text": item.get("text", "")})
                 continue
             unmatched.remove(hit)
+            matched.append(hit)
             for s in scores:
                 s.true_positives += 1
             if hit.amount:
@@ -148,11 +163,12 @@ def score(items: Iterable[tuple[dict, list[Triple]]]) -> Report:
     return report
 
 
-def gold_triples(item: dict) -> list[Triple]:
+def gold_triples(item: dict, key: str = "relations") -> list[Triple]:
+    """The item's gold relations (`key="optional"`: those neither rewarded nor penalised)."""
     return [
         Triple(g["subject"], g["predicate"], g["object"], g.get("amount"),
                tuple(g.get("subject_aliases", ())), tuple(g.get("object_aliases", ())))
-        for g in item.get("relations", [])
+        for g in item.get(key, [])
     ]
 
 
