@@ -34,6 +34,9 @@ DATELINE = re.compile(
 ACRONYM = re.compile(r"^[A-Z][A-Z&.\-]{1,9}$")
 NAME_DEPS = {"compound", "flat", "nmod", "amod", "nummod", "punct", "cc", "conj", "poss", "case", "det", "appos"}
 OTHER_NER = {"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"}
+#: The vote a name's NER label casts: locations and facilities are places; events, laws, works and products are things.
+THING = "THING"
+NER_VOTES = {"LOC": "GPE", "FAC": "GPE", "EVENT": THING, "LAW": THING, "WORK_OF_ART": THING, "PRODUCT": THING, "LANGUAGE": THING}
 MALE_PRONOUNS = {"he", "him", "his", "himself"}
 FEMALE_PRONOUNS = {"she", "her", "hers", "herself"}
 ORG_PRONOUNS = {"it", "its", "itself"}
@@ -51,6 +54,8 @@ class Mention:
     gender: str | None = None
     #: The personal title the name was written with ("gov."), if any.
     title: str | None = None
+    #: The gazetteer name this mention is a form of ("Tories" -> "Conservative Party"), if any.
+    canonical: str | None = None
 
 
 @dataclass
@@ -64,6 +69,8 @@ class Cluster:
     gender: str | None = None
     #: Named like a person though typed otherwise; a he/she that points here makes it a PERSON.
     person_like: bool = False
+    #: The gazetteer name of the entity, the same in every article, if it has one.
+    canonical: str | None = None
 
 
 class DocEntities:
@@ -107,6 +114,13 @@ class MentionFinder:
         self.committee_verbs = set(names.get("committee_verbs", []))
         self.speech_verbs = set(lexicon.relations["quotes"]["speech_verbs"])
         self.ballot = _ballot_pattern(names.get("ballot_stances", []), names.get("ballot_measure_words", []))
+        self.ambiguous_titles = set(names.get("ambiguous_titles", []))
+        self.post_nominals = set(names.get("post_nominals", []))
+        self.role_words = {tuple(w.split()) for w in names.get("role_words", [])}
+        self.not_entity_heads = set(names.get("not_entity_heads", []))
+        #: name key of every form -> (the entry's name, its type)
+        self.gazetteer = {_key(form): (entry["name"], entry["type"]) for entry in names.get("gazetteer", [])
+                          for form in (entry["name"], *entry.get("aliases", []))}
 
     # -- finding names -------------------------------------------------
     def __call__(self, doc: Doc) -> DocEntities:
@@ -176,19 +190,24 @@ class MentionFinder:
         end = start + 1
         while end < len(doc) and end not in excluded:
             token = doc[end]
+            if _shouted(token) and not _shouted(doc[end - 1]):
+                break  # "By Ann Lee WASHINGTON (Reuters)": a byline runs into the dateline
             if self._is_name_word(token) or token.text in ("Co.", "Inc.", "Corp.", "Ltd."):
                 end += 1
             elif token.tag_ == "PRP$" and token.text[:1].isupper() and end + 1 < len(doc) and self._is_name_word(doc[end + 1]):
                 end += 1  # "Restore Our Republic", "Save Our Schools": a capitalised possessive inside a name
             elif token.like_num and doc[end - 1].lower_ in self.numbered_units:
                 end += 1
-            elif token.tag_ == "POS" and _inside_one_entity(token) and end + 1 < len(doc) and _inside_one_entity(doc[end + 1]):
+            elif token.tag_ == "POS" and token.ent_type_ == "ORG" and _inside_one_entity(token) and end + 1 < len(doc) \
+                    and _inside_one_entity(doc[end + 1]) and not any(
+                        t.lower_ in self.titles_by_first for t in doc[end + 1:_entity_end(doc, end + 1)]):
                 end += 1  # "the Harbor Pilots' Benevolent Society": a possessive inside one NER name
             elif token.tag_ == "POS" and token.text in ("'", "’") and end + 1 < len(doc) and \
                     self._is_name_word(doc[end + 1]) and doc[end + 1].lower_ in self.org_keywords:
                 end += 1  # "the Rail Workers' Alliance", "the Teachers' Union": a plural possessive before an organisation word
-            elif token.text == "-" and not doc[end - 1].whitespace_ and not token.whitespace_ and end + 1 < len(doc):
-                end += 2
+            elif token.text == "-" and not doc[end - 1].whitespace_ and not token.whitespace_ and end + 1 < len(doc) \
+                    and self._is_name_word(doc[end + 1]):
+                end += 2  # "Kilroy-Silk"; not "Republican-controlled", "Chicago-based"
             elif (token.lower_ in ("of", "for", "and", "&") or token.lower_ == "to" and end + 1 < len(doc) and (
                     token.tag_ == "TO" or doc[end + 1].lower_ in self.committee_verbs)) and end + 1 < len(doc) \
                     and self._is_name_word(doc[end + 1]):
@@ -260,10 +279,16 @@ class MentionFinder:
         name = _clean_name(span.text)
         if not name or name.lower() in self.not_names or not any(c.isalpha() for c in name):
             return None
-        if span[-1].lower_ in self.law_words or len(span) == 1 and span[0].lower_ in self.org_keywords:
-            return None  # "the Fair Pay Act" is a bill; a lone "PAC" or "Union" names nobody
-        if self._bare_title(span):
-            return None  # "the Housing Secretary, X,": a portfolio and a title, the name comes after
+        known = self.gazetteer.get(_key(name))
+        if known is not None:
+            return Mention(span.start, span.end, name, Counter({known[1]: 10 * len(span)}), canonical=known[0])
+        last = span[-1].lower_
+        if last in self.law_words or last in self.not_entity_heads or len(span) == 1 and span[0].lower_ in self.org_keywords:
+            return None  # "the Fair Pay Act" is a bill, "the Vietnam War" an event; a lone "PAC" or "Union" names nobody
+        if self._bare_title(span) or self._bare_role(span):
+            return None  # "the Housing Secretary, X,", "the Michigan Democrat": a role, the name comes elsewhere
+        if len(span) == 1 and not span[0].ent_type_ and span[0].i == span[0].sent.start and not ACRONYM.match(span.text):
+            return None  # "Benchmark yields rose": a capitalised common word opening a sentence
         votes = self._votes(span, title)
         if not votes:
             return None
@@ -274,16 +299,23 @@ class MentionFinder:
         doc, start, end = span.doc, span.start, span.end
         lowers = {i: doc[i].lower_ for i in range(start, end)}
         title = None
+        while end - start > 1 and lowers[end - 1] in self.post_nominals and doc[end - 1].text.isupper():
+            end -= 1  # "Jane Doe MP", "John Smith OBE"
         changed = True
         while changed and start < end:
             changed = False
-            lower = lowers[start]
-            if lower in ("the", "a", "an") or lower in self.title_modifiers and end - start > 1:
+            if lowers[start] in ("the", "a", "an"):
                 start += 1
                 changed = True
                 continue
+            after = start
+            while after < end - 1 and lowers[after] in self.title_modifiers:
+                after += 1
+            if after > start and self._person_follows(lowers, after, end):
+                start, changed = after, True  # "House Speaker X", "former Gov. X"; not "House of Representatives"
+                continue
             words = self._title_at(lowers, start, end - 1)
-            if words:
+            if words and self._title_strips(span.doc, words, start, end):
                 title = " ".join(words)
                 start += len(words)
                 changed = True
@@ -295,7 +327,36 @@ class MentionFinder:
         inner = self._inner_title(lowers, start, end)
         if inner is not None:
             return self._strip(doc[inner:end])
+        role_end = self._role_before_name(lowers, start, end)
+        if role_end is not None:
+            return doc[role_end:end], title
         return doc[start:end], title
+
+    def _person_follows(self, lowers: dict[int, str], at: int, end: int) -> bool:
+        """Does a title or a person's plain name start at `at`?"""
+        return self._title_at(lowers, at, end - 1) is not None or self._person_like([lowers[i] for i in range(at, end)])
+
+    def _title_strips(self, doc: Doc, words: tuple[str, ...], at: int, end: int) -> bool:
+        """A title comes off a name unless it begins an organisation's name ("General Motors", "Lord's Taverners")."""
+        if " ".join(words) not in self.ambiguous_titles:
+            return True
+        rest = [doc[i] for i in range(at + len(words), end)]
+        if any(t.lower_ in self.org_keywords or t.lower_ in self.corporate_suffixes for t in rest):
+            return False
+        return not (doc[at].ent_type_ in ("ORG", "FAC", "WORK_OF_ART", "EVENT", "LAW", "PRODUCT") and doc[at].ent_iob_ == "B")
+
+    def _role_before_name(self, lowers: dict[int, str], start: int, end: int) -> int | None:
+        """'Democrat Ralph Northam', 'Texas Republican Blake Farenthold': where the name after a party or role word starts."""
+        for at in range(end - 2, start - 1, -1):
+            for n in (2, 1):
+                if at + n < end and tuple(lowers[at + k] for k in range(n)) in self.role_words \
+                        and self._person_like([lowers[i] for i in range(at + n, end)]):
+                    return at + n
+        return None
+
+    def _bare_role(self, span: Span) -> bool:
+        """'Michigan Democrat', 'Texas Republican': a place and a party word describe someone named elsewhere."""
+        return len(span) > 1 and (span[-1].lower_,) in self.role_words and all(t.text[:1].isupper() for t in span)
 
     def _bare_title(self, span: Span) -> bool:
         """A run that ends in a personal title and holds no first name ("Housing Secretary", "Finance Minister")."""
@@ -323,15 +384,19 @@ class MentionFinder:
 
     def _votes(self, span: Span, title: str | None) -> Counter:
         votes: Counter = Counter()
-        for token in span:
-            if token.ent_type_ in ENTITY_LABELS:
-                votes[token.ent_type_] += 1
         words = [t.lower_ for t in span]
+        # The small model calls many unknown person names a product, a work or a facility: those labels
+        # count only against names not shaped like a person's ("World War II", "Dow Jones Industrial Average").
+        person_shaped = self._person_like(words)
+        for token in span:
+            label = token.ent_type_ if person_shaped else NER_VOTES.get(token.ent_type_, token.ent_type_)
+            if label in ENTITY_LABELS or label == THING:
+                votes[label] += 1
         if any(w in self.org_keywords for w in words) and len(words) > 1 or words[-1] in self.corporate_suffixes or (
                 "for" in words[1:-1] and tuple(words[words.index("for", 1) + 1:]) in self.campaign_offices):
             votes["ORG"] += 3 * len(span)
-        elif len(words) == 1 and words[0] in self.groups:
-            votes["NORP"] += 3
+        elif words[-1] in self.groups:
+            votes["NORP"] += 3 * len(span)  # "Republicans", "the Tamaki Independents"
         elif not votes.get("GPE") and not votes.get("NORP") and self._org_noun_after(span.doc, span.end):
             votes["ORG"] += 3 * len(span)
         if any(t.tag_ == "PRP$" for t in span):
@@ -393,7 +458,7 @@ class MentionFinder:
     def _cluster(self, doc: Doc, mentions: list[Mention]) -> list[Cluster]:
         groups: dict[str, list[Mention]] = {}
         for mention in mentions:
-            groups.setdefault(_key(mention.name), []).append(mention)
+            groups.setdefault(_key(mention.canonical or mention.name), []).append(mention)
         clusters = [self._make_cluster(ms) for ms in groups.values()]
         clusters = self._join_acronyms(doc, clusters)
         clusters = self._join_short_names(clusters)
@@ -410,6 +475,7 @@ class MentionFinder:
             aliases={m.name for m in mentions} - {name},
             gender=genders.pop() if len(genders) == 1 else None,
             person_like=self._person_like(name.lower().split()),
+            canonical=next((m.canonical for m in mentions if m.canonical), None),
         )
 
     def _join_acronyms(self, doc: Doc, clusters: list[Cluster]) -> list[Cluster]:
@@ -680,3 +746,15 @@ def _ends_with(cluster: Cluster, words: list[str], suffixes: set[str]) -> bool:
         return cluster.type == "PERSON" or cluster.person_like or len(words) > 1
     core = [w for w in longer if w.lower() not in suffixes]
     return [w.lower() for w in core] == [w.lower() for w in words]
+
+
+def _shouted(token: Token) -> bool:
+    """An all-capitals word of four letters or more: a dateline ("WASHINGTON"), not an acronym inside a name."""
+    return len(token.text) >= 4 and token.text.isalpha() and token.text.isupper()
+
+
+def _entity_end(doc: Doc, i: int) -> int:
+    """End of the NER entity that token `i` is inside."""
+    while i < len(doc) and doc[i].ent_iob_ == "I":
+        i += 1
+    return i

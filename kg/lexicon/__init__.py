@@ -63,6 +63,7 @@ def load_lexicon(extra: str | Path | None = None) -> Lexicon:
     package = files("kg") / "lexicon"
     relations = _read(package / "relations.json")
     names = _read(package / "names.json")
+    names["gazetteer"] = _read(package / "gazetteer.json")["entries"]
     if extra is not None:
         user = _read(Path(extra))
         if not isinstance(user, dict):

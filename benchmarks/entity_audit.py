@@ -1,0 +1,88 @@
+"""Entity audit on real news: the judging sheet of ENTITY-AUDIT.md, and the shares of judged verdicts.
+
+    python benchmarks/entity_audit.py sheet ARTICLES.jsonl -o sheet.jsonl [--count 40] [--seed 7]
+    python benchmarks/entity_audit.py score VERDICTS.jsonl [--format json]
+
+`sheet` samples articles (seeded, so a sample can be named and kept apart
+from the ones tuned on), runs kg's extraction on them and writes, per
+article, its id, title, text and `kg_entities` (name, type, aliases) for a
+judge. `score` reads the judge's verdict lines and prints the share of each
+verdict. Article text is read from the path given; nothing is copied into
+the repository.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+from collections import Counter
+from pathlib import Path
+
+VERDICTS = ("ok", "duplicate", "name", "not_entity", "type", "alias")
+
+
+def sheet(articles_path: Path, out: Path, count: int, seed: int, model: str | None) -> int:
+    from kg.lexicon import load_lexicon
+    from kg.nlp import load_pipeline
+    from kg.pipeline import extract_graphs
+    from kg.records import Article
+
+    with open(articles_path, encoding="utf-8") as lines:
+        items = [json.loads(line) for line in lines if line.strip()]
+    random.Random(seed).shuffle(items)
+    chosen = items[:count]
+    records = [Article(id=a["id"], text=a["text"], title=a.get("title")) for a in chosen]
+    by_id = {a["id"]: a for a in chosen}
+    nodes = 0
+    with open(out, "w", encoding="utf-8") as sheet_file:
+        for graph in extract_graphs(records, nlp=load_pipeline(model), lexicon=load_lexicon()):
+            item = by_id[graph.article.id]
+            entities = [{"name": e.name, "type": e.type, "aliases": list(e.aliases)} for e in graph.entities]
+            nodes += len(entities)
+            sheet_file.write(json.dumps({"id": item["id"], "title": item.get("title", ""), "text": item["text"],
+                                         "kg_entities": entities}, ensure_ascii=False) + "\n")
+    print(f"{len(chosen)} articles, {nodes} entity nodes -> {out}", file=sys.stderr)
+    return 0
+
+
+def score(verdicts_path: Path, fmt: str) -> int:
+    counts: Counter = Counter()
+    articles = 0
+    with open(verdicts_path, encoding="utf-8") as lines:
+        for line in lines:
+            if line.strip():
+                articles += 1
+                counts.update(v["verdict"] for v in json.loads(line)["verdicts"])
+    total = sum(counts.values())
+    shares = {v: round(counts[v] / total, 3) if total else 0.0 for v in VERDICTS}
+    if fmt == "json":
+        print(json.dumps({"articles": articles, "nodes": total, "counts": dict(counts), "shares": shares}))
+    else:
+        print(f"{articles} articles, {total} nodes")
+        for verdict in VERDICTS:
+            print(f"  {verdict:<11} {counts[verdict]:>5}  {shares[verdict]:.3f}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    commands = parser.add_subparsers(dest="command", required=True)
+    make = commands.add_parser("sheet", help="sample articles and write the judging sheet")
+    make.add_argument("articles", type=Path, help="JSONL articles, e.g. ../shared/realnews/reuters-2017.jsonl")
+    make.add_argument("-o", "--out", type=Path, required=True)
+    make.add_argument("--count", type=int, default=40, help="articles to sample (default 40)")
+    make.add_argument("--seed", type=int, default=7, help="sampling seed: a new seed is a new sample")
+    make.add_argument("--model", default=None, help="spaCy pipeline (default kg's)")
+    judged = commands.add_parser("score", help="shares of each verdict in a judged file")
+    judged.add_argument("verdicts", type=Path)
+    judged.add_argument("--format", choices=("table", "json"), default="table")
+    args = parser.parse_args(argv)
+    if args.command == "sheet":
+        return sheet(args.articles, args.out, args.count, args.seed, args.model)
+    return score(args.verdicts, args.format)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
