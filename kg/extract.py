@@ -1069,7 +1069,8 @@ class ArticleExtractor:
 
     def __call__(self, article: Article, doc: Doc) -> ArticleGraph:
         doc_entities = self.find_mentions(doc)
-        ids = {id(c): entity_id(c.type, c.name) for c in doc_entities.clusters}
+        # a gazetteer entity has one id whatever name an article gives it ("Tories", "Conservatives")
+        ids = {id(c): entity_id(c.type, c.canonical or c.name) for c in doc_entities.clusters}
         entities: dict[str, Entity] = {}
         for cluster in doc_entities.clusters:
             eid = ids[id(cluster)]

@@ -31,7 +31,15 @@ DATELINE = re.compile(
     r"(?:\s*\([A-Za-z. ]{1,20}\))?(?=\s[-–—]\s)",
     re.MULTILINE,
 )
+#: "By Ann Lee WASHINGTON (Reuters) - ": a wire dateline after a byline, anywhere on its line.
+WIRE_DATELINE = re.compile(rf"\b[{CAPITAL}][{CAPITAL}.'’]+(?:[ /][{CAPITAL}][{CAPITAL}.'’]+)*(?=\s*\([A-Za-z. ]{{1,20}}\)\s[-–—]\s)")
+#: "MPs", "CEOs": a class of people, no one's name.
+PLURAL_ACRONYM = re.compile(r"^[A-Z]{2,}s$")
 ACRONYM = re.compile(r"^[A-Z][A-Z&.\-]{1,9}$")
+#: Lower-case words that join the parts of an organisation's name, never a person's.
+#: The title of a name written after a party or role word alone ("Democrat X").
+ROLE = "role"
+CONNECTORS = {"of", "and", "for", "on", "the", "&", "to"}
 NAME_DEPS = {"compound", "flat", "nmod", "amod", "nummod", "punct", "cc", "conj", "poss", "case", "det", "appos"}
 OTHER_NER = {"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"}
 #: The vote a name's NER label casts: locations and facilities are places; events, laws, works and products are things.
@@ -125,7 +133,7 @@ class MentionFinder:
     # -- finding names -------------------------------------------------
     def __call__(self, doc: Doc) -> DocEntities:
         text = doc.text
-        excluded = _pattern_tokens(doc, PARTY_TAG, text) | _pattern_tokens(doc, DATELINE, text)
+        excluded = _pattern_tokens(doc, PARTY_TAG, text) | _pattern_tokens(doc, DATELINE, text) | _pattern_tokens(doc, WIRE_DATELINE, text)
         ballots = self._ballot_campaigns(doc, text, excluded)
         excluded |= {i for m in ballots for i in range(m.start, m.end)}
         mentions = list(ballots)
@@ -190,7 +198,7 @@ class MentionFinder:
         end = start + 1
         while end < len(doc) and end not in excluded:
             token = doc[end]
-            if _shouted(token) and not _shouted(doc[end - 1]):
+            if _shouted(token) and not _shouted(doc[end - 1]) and token.lower_ not in self.org_keywords:
                 break  # "By Ann Lee WASHINGTON (Reuters)": a byline runs into the dateline
             if self._is_name_word(token) or token.text in ("Co.", "Inc.", "Corp.", "Ltd."):
                 end += 1
@@ -199,8 +207,8 @@ class MentionFinder:
             elif token.like_num and doc[end - 1].lower_ in self.numbered_units:
                 end += 1
             elif token.tag_ == "POS" and token.ent_type_ == "ORG" and _inside_one_entity(token) and end + 1 < len(doc) \
-                    and _inside_one_entity(doc[end + 1]) and not any(
-                        t.lower_ in self.titles_by_first for t in doc[end + 1:_entity_end(doc, end + 1)]):
+                    and _inside_one_entity(doc[end + 1]) and not self._owner_named(doc, start, end) and not any(
+                        t.lower_ in self.titles_by_first for t in doc[end + 1:_entity_end(doc, end + 1) + 1]):
                 end += 1  # "the Harbor Pilots' Benevolent Society": a possessive inside one NER name
             elif token.tag_ == "POS" and token.text in ("'", "’") and end + 1 < len(doc) and \
                     self._is_name_word(doc[end + 1]) and doc[end + 1].lower_ in self.org_keywords:
@@ -208,24 +216,32 @@ class MentionFinder:
             elif token.text == "-" and not doc[end - 1].whitespace_ and not token.whitespace_ and end + 1 < len(doc) \
                     and self._is_name_word(doc[end + 1]):
                 end += 2  # "Kilroy-Silk"; not "Republican-controlled", "Chicago-based"
-            elif (token.lower_ in ("of", "for", "and", "&") or token.lower_ == "to" and end + 1 < len(doc) and (
+            elif (token.lower_ in ("of", "for", "and", "&", "on") or token.lower_ == "to" and end + 1 < len(doc) and (
                     token.tag_ == "TO" or doc[end + 1].lower_ in self.committee_verbs)) and end + 1 < len(doc) \
                     and self._is_name_word(doc[end + 1]):
                 if not self._connector_joins(doc, start, end):
                     break
                 end += 1  # "Citizens for Clean Harbors", "Coalition to Save Elm Park", "Okonkwo for Mayor"
-            elif token.lower_ in ("of", "for") and end + 2 < len(doc) and doc[end + 1].lower_ in ("a", "an", "the") \
+            elif token.lower_ in ("of", "for", "on") and end + 2 < len(doc) and doc[end + 1].lower_ in ("a", "an", "the") \
                     and self._is_name_word(doc[end + 2]) and self._connector_joins(doc, start, end, skip=1):
                 end += 2  # "Citizens for a Cleaner Harbor", "Coalition for the Homeless"
             else:
                 break
         return end
 
+    def _owner_named(self, doc: Doc, start: int, at: int) -> bool:
+        """'Congress's Joint Committee', 'Trump's Energy Secretary': the owner before a possessive is a name of its own."""
+        owner = doc[start:at].text
+        return _key(owner) in self.gazetteer or sum(1 for t in doc if t.text == doc[at - 1].text) > 1
+
     def _connector_joins(self, doc: Doc, start: int, at: int, skip: int = 0) -> bool:
         connector = doc[at]
         stop = at + 1 + skip
         while stop < len(doc) and self._is_name_word(doc[stop]):
             stop += 1
+        title = self._title_at({i: doc[i].lower_ for i in range(start, stop)}, start, stop)
+        if title is not None and start + len(title) > at + 1:
+            return True  # "Chief of Staff X", "Secretary of State X": the connector is inside a title
         if connector.lower_ == "for" and not skip:
             if self._office_sought(doc, at, stop):
                 return False  # "Francisco Olmedo for City Council president": the office he seeks
@@ -283,12 +299,14 @@ class MentionFinder:
         if known is not None:
             return Mention(span.start, span.end, name, Counter({known[1]: 10 * len(span)}), canonical=known[0])
         last = span[-1].lower_
-        if last in self.law_words or last in self.not_entity_heads or len(span) == 1 and span[0].lower_ in self.org_keywords:
+        if last in self.law_words or last.rstrip("s") in self.law_words or last in self.not_entity_heads \
+                or len(span) == 1 and span[0].lower_ in self.org_keywords or PLURAL_ACRONYM.match(name):
             return None  # "the Fair Pay Act" is a bill, "the Vietnam War" an event; a lone "PAC" or "Union" names nobody
         if self._bare_title(span) or self._bare_role(span):
             return None  # "the Housing Secretary, X,", "the Michigan Democrat": a role, the name comes elsewhere
-        if len(span) == 1 and not span[0].ent_type_ and span[0].i == span[0].sent.start and not ACRONYM.match(span.text):
-            return None  # "Benchmark yields rose": a capitalised common word opening a sentence
+        if len(span) == 1 and _opens_sentence(span[0]) and not ACRONYM.match(span.text) and (
+                not span[0].ent_type_ or any(t.text == span[0].lower_ for t in span.doc)):
+            return None  # "Benchmark yields rose", "Coal plants ... coal": a capitalised common word opening a sentence
         votes = self._votes(span, title)
         if not votes:
             return None
@@ -311,7 +329,7 @@ class MentionFinder:
             after = start
             while after < end - 1 and lowers[after] in self.title_modifiers:
                 after += 1
-            if after > start and self._person_follows(lowers, after, end):
+            if after > start and self._person_follows(doc, lowers, after, end):
                 start, changed = after, True  # "House Speaker X", "former Gov. X"; not "House of Representatives"
                 continue
             words = self._title_at(lowers, start, end - 1)
@@ -324,17 +342,21 @@ class MentionFinder:
             return doc[start:start], title
         while end > start and doc[end - 1].text in ("'s", "’s", "'", "’"):
             end -= 1
-        inner = self._inner_title(lowers, start, end)
+        inner = self._inner_title(doc, lowers, start, end)
         if inner is not None:
             return self._strip(doc[inner:end])
+        person = _trailing_person(doc, start, end)
+        if title is not None and person is not None:
+            return doc[person:end], title  # "Secretary of Homeland Security Elaine Duke"
         role_end = self._role_before_name(lowers, start, end)
         if role_end is not None:
-            return doc[role_end:end], title
+            return doc[role_end:end], title or ROLE  # a party or role word says the name is a person's
         return doc[start:end], title
 
-    def _person_follows(self, lowers: dict[int, str], at: int, end: int) -> bool:
-        """Does a title or a person's plain name start at `at`?"""
-        return self._title_at(lowers, at, end - 1) is not None or self._person_like([lowers[i] for i in range(at, end)])
+    def _person_follows(self, doc: Doc, lowers: dict[int, str], at: int, end: int) -> bool:
+        """Does a title or a person's plain, capitalised name start at `at`?"""
+        return self._title_at(lowers, at, end - 1) is not None or self._person_like([lowers[i] for i in range(at, end)]) and all(
+            doc[i].text[:1].isupper() for i in range(at, end))
 
     def _title_strips(self, doc: Doc, words: tuple[str, ...], at: int, end: int) -> bool:
         """A title comes off a name unless it begins an organisation's name ("General Motors", "Lord's Taverners")."""
@@ -372,13 +394,14 @@ class MentionFinder:
                 return words
         return None
 
-    def _inner_title(self, lowers: dict[int, str], start: int, end: int) -> int | None:
-        """'Port Adley Mayor Lucia Ferrante': a title inside a run starts the person's name."""
+    def _inner_title(self, doc: Doc, lowers: dict[int, str], start: int, end: int) -> int | None:
+        """'Port Adley Mayor Lucia Ferrante', 'Japanese Emperor Akihito': a title inside a run starts the person's name."""
         for at in range(start + 1, end - 1):
             for words in self.titles_by_first.get(lowers[at], ()):
                 n = len(words)
-                if at + n <= end and all(lowers[at + k] == w for k, w in enumerate(words)) and \
-                        self._person_like([lowers[i] for i in range(at + n, end)]):
+                if at + n <= end and all(lowers[at + k] == w for k, w in enumerate(words)) and (
+                        self._person_like([lowers[i] for i in range(at + n, end)])
+                        or at + n == end - 1 and doc[end - 1].ent_type_ == "PERSON"):
                     return at
         return None
 
@@ -392,7 +415,8 @@ class MentionFinder:
             label = token.ent_type_ if person_shaped else NER_VOTES.get(token.ent_type_, token.ent_type_)
             if label in ENTITY_LABELS or label == THING:
                 votes[label] += 1
-        if any(w in self.org_keywords for w in words) and len(words) > 1 or words[-1] in self.corporate_suffixes or (
+        first_named = len(words) == 2 and (words[0] in self.female_names or words[0] in self.male_names)
+        if any(w in self.org_keywords for w in words) and len(words) > 1 and not first_named or words[-1] in self.corporate_suffixes or (
                 "for" in words[1:-1] and tuple(words[words.index("for", 1) + 1:]) in self.campaign_offices):
             votes["ORG"] += 3 * len(span)
         elif words[-1] in self.groups:
@@ -403,13 +427,15 @@ class MentionFinder:
             votes["ORG"] += 3 * len(span)
         elif title:
             votes["PERSON"] += 3 * len(span)
-        elif self._person_like(words) and (words[0] in self.female_names or words[0] in self.male_names):
+        elif first_named or self._person_like(words) and (words[0] in self.female_names or words[0] in self.male_names):
             votes["PERSON"] += 2 * len(span)  # the small model tags many person names ORG or GPE
         if not votes:
             if ACRONYM.match(span.text) and len(span) == 1:
                 votes["ORG"] += 1
             elif len(span) >= 2 and all(t.text[:1].isupper() for t in span):
                 votes["PERSON"] += 1
+        if votes.get("PERSON") and CONNECTORS & set(words[1:-1]):
+            votes["ORG"] += votes.pop("PERSON")  # "Customs and Border Protection": no person's name has connectors
         return votes
 
     def _person_like(self, words: list[str]) -> bool:
@@ -437,7 +463,8 @@ class MentionFinder:
         for mention in mentions:
             words = [t.text for t in doc[mention.start:mention.end]]
             patterns = [words]
-            if len(words) > 1 and (mention.votes.most_common(1)[0][0] == "PERSON" or self._person_like([w.lower() for w in words])):
+            if len(words) > 1 and not mention.canonical and (
+                    mention.votes.most_common(1)[0][0] == "PERSON" or self._person_like([w.lower() for w in words])):
                 patterns.append(words[-1:])
             for pattern in patterns:
                 key = " ".join(pattern)
@@ -450,7 +477,7 @@ class MentionFinder:
                 continue
             source = by_key[doc.vocab.strings[match_id]]
             label = "PERSON" if end - start == 1 and source.end - source.start > 1 else source.votes.most_common(1)[0][0]
-            found.append(Mention(start, end, doc[start:end].text, Counter({label: 1})))
+            found.append(Mention(start, end, doc[start:end].text, Counter({label: 1}), canonical=source.canonical))
             taken.update(range(start, end))
         return found
 
@@ -466,7 +493,7 @@ class MentionFinder:
 
     def _make_cluster(self, mentions: list[Mention]) -> Cluster:
         votes = sum((m.votes for m in mentions), Counter())
-        name = max((m.name for m in mentions), key=len)
+        name = max((m.name for m in mentions), key=lambda n: (len(n), not n.isupper()))
         genders = {m.gender for m in mentions if m.gender}
         return Cluster(
             name=name,
@@ -474,7 +501,7 @@ class MentionFinder:
             mentions=list(mentions),
             aliases={m.name for m in mentions} - {name},
             gender=genders.pop() if len(genders) == 1 else None,
-            person_like=self._person_like(name.lower().split()),
+            person_like=self._person_like(name.lower().split()) and not any(m.canonical for m in mentions),
             canonical=next((m.canonical for m in mentions if m.canonical), None),
         )
 
@@ -507,19 +534,26 @@ class MentionFinder:
         return result
 
     def _join_short_names(self, clusters: list[Cluster]) -> list[Cluster]:
-        """A surname or a shorter name joins the one longer name that ends with it."""
+        """A surname or a shorter name joins the one longer name that ends with it.
+
+        Failing that, a single word joins the one longer name it begins: a person's given name or
+        family name written first ("Xi" and "Xi Jinping"), or an organisation's name before its
+        organisation words ("Vistra" and "Vistra Energy Corp").
+        """
         result = []
         for cluster in sorted(clusters, key=lambda c: -len(c.name.split())):
             words = cluster.name.split()
-            candidates = [
+            joinable = [
                 c for c in result
-                if len(c.name.split()) > len(words) and _ends_with(c, words, self.corporate_suffixes)
+                if len(c.name.split()) > len(words) and not cluster.canonical and not c.canonical
                 and (c.type == cluster.type or cluster.type in ("PERSON", "ORG", "GPE") and c.type in ("PERSON", "ORG"))
                 and not (cluster.type == "PERSON" and _named_after(c, words))
             ]
+            candidates = [c for c in joinable if _ends_with(c, words, self.corporate_suffixes)] or [
+                c for c in joinable if len(words) == 1 and self._begins_with(c, words[0])]
             if len(candidates) == 1:
                 target = candidates[0]
-                if len(words) == 1 and self._person_like(target.name.lower().split()):
+                if len(words) == 1 and cluster.type == "PERSON" and self._person_like(target.name.lower().split()):
                     target.type = "PERSON"  # organisations are not called by their last word alone
                 target.mentions += cluster.mentions
                 target.aliases.add(cluster.name)
@@ -531,6 +565,14 @@ class MentionFinder:
         for cluster in result:
             cluster.mentions.sort(key=lambda m: m.start)
         return result
+
+    def _begins_with(self, cluster: Cluster, word: str) -> bool:
+        first, *rest = cluster.name.split()
+        if first.lower() != word.lower():
+            return False
+        if cluster.type == "PERSON":
+            return len(rest) <= 2
+        return cluster.type == "ORG" and all(w.lower() in self.org_keywords or w.lower() in self.corporate_suffixes for w in rest)
 
     # -- definite descriptions ---------------------------------------------
     def _resolve_descriptions(self, doc: Doc, entities: DocEntities) -> None:
@@ -546,7 +588,7 @@ class MentionFinder:
             if cluster.type != "PERSON" and not cluster.person_like:
                 continue
             for m in cluster.mentions:
-                if m.title:
+                if m.title and m.title != ROLE:
                     role = self.title_nouns.get(m.title, m.title)
                     roles.setdefault(role, []).append((m.start, index))
                 head = doc[m.end - 1]
@@ -616,7 +658,7 @@ class MentionFinder:
             for index, cluster in enumerate(entities.clusters):
                 if index in bound_clusters:
                     continue
-                maybe_person = gender is not None and cluster.type == "ORG" and cluster.person_like
+                maybe_person = gender is not None and cluster.type == "ORG" and cluster.person_like and not cluster.canonical
                 if cluster.type not in wanted and not maybe_person or (gender and cluster.gender and cluster.gender != gender):
                     continue
                 for m in cluster.mentions:
@@ -749,8 +791,8 @@ def _ends_with(cluster: Cluster, words: list[str], suffixes: set[str]) -> bool:
 
 
 def _shouted(token: Token) -> bool:
-    """An all-capitals word of four letters or more: a dateline ("WASHINGTON"), not an acronym inside a name."""
-    return len(token.text) >= 4 and token.text.isalpha() and token.text.isupper()
+    """An all-capitals word of three letters or more: a dateline ("WASHINGTON"), not an acronym inside a name."""
+    return len(token.text) >= 3 and token.text.isalpha() and token.text.isupper()
 
 
 def _entity_end(doc: Doc, i: int) -> int:
@@ -758,3 +800,21 @@ def _entity_end(doc: Doc, i: int) -> int:
     while i < len(doc) and doc[i].ent_iob_ == "I":
         i += 1
     return i
+
+
+def _trailing_person(doc: Doc, start: int, end: int) -> int | None:
+    """Where a person entity that ends the span starts, when other words come before it."""
+    i = end - 1
+    if doc[i].ent_type_ != "PERSON":
+        return None
+    while i > start and doc[i].ent_iob_ == "I":
+        i -= 1
+    return i if i > start and doc[i].ent_type_ == "PERSON" and doc[i - 1].ent_type_ != "PERSON" else None
+
+
+def _opens_sentence(token: Token) -> bool:
+    """First word of its sentence, or after an opening quote or a line break."""
+    i = token.i - 1
+    while i >= 0 and (token.doc[i].is_quote or token.doc[i].is_space):
+        i -= 1
+    return i < token.sent.start or token.doc[i].text in (".", "!", "?", ":") or "\n" in token.doc[i].text

@@ -258,3 +258,98 @@ def test_pronoun_object_may_be_the_subjects_possessor(find):
                          "accused him of cronyism.")
     him = next(t for t in doc if t.lower_ == "him")
     assert entities.at(him).name == "Tobias Rehn"
+
+
+@pytest.mark.parametrize("text,name", [
+    ("Mr Ottilie Varga spoke.", "Ottilie Varga"),
+    ("Mrs Ottilie Varga spoke.", "Ottilie Varga"),
+    ("Baroness Ottilie Varga spoke.", "Ottilie Varga"),
+    ("Sir Anselm Thorncroft spoke.", "Anselm Thorncroft"),
+    ("Anselm Thorncroft MP spoke.", "Anselm Thorncroft"),
+    ("Anselm Thorncroft OBE spoke.", "Anselm Thorncroft"),
+    ("Special Counsel Anselm Thorncroft spoke.", "Anselm Thorncroft"),
+    ("Democrat Anselm Thorncroft spoke.", "Anselm Thorncroft"),
+    ("Ohio Republican Anselm Thorncroft spoke.", "Anselm Thorncroft"),
+    ("Chief of Staff Anselm Thorncroft spoke.", "Anselm Thorncroft"),
+])
+def test_honorifics_peerages_post_nominals_and_role_words_stay_off_names(find, text, name):
+    _, entities = find(text)
+    assert (name, "PERSON") in names(entities)
+
+
+def test_a_peer_joins_the_full_name_given_in_the_article(find):
+    _, entities = find("Anselm Thorncroft took his seat in 1998. Lord Thorncroft said the bill was flawed.")
+    cluster = by_name(entities, "Anselm Thorncroft")
+    assert "Thorncroft" in cluster.aliases and len(cluster.mentions) == 2
+
+
+def test_honorific_without_full_stop_joins_the_full_name(find):
+    _, entities = find("Ottilie Varga led the debate. Mrs Varga said the vote would be close.")
+    assert "Varga" in by_name(entities, "Ottilie Varga").aliases
+
+
+@pytest.mark.parametrize("text,name", [
+    ("The U.S. House of Representatives passed the measure.", "House of Representatives"),
+    ("The Federal Bureau of Investigation opened a case.", "Federal Bureau of Investigation"),
+    ("The Republican National Committee raised money.", "Republican National Committee"),
+    ("The report came from Congress's Joint Committee on Taxation.", "Joint Committee on Taxation"),
+])
+def test_institution_names_keep_their_leading_words(find, text, name):
+    _, entities = find(text)
+    assert name in {c.name for c in entities.clusters}
+
+
+def test_a_hyphenated_modifier_is_no_part_of_the_name(find):
+    _, entities = find("The Republican-controlled Senate passed the bill.")
+    assert not any(c.name.startswith("-") or "controlled" in c.name for c in entities.clusters)
+
+
+@pytest.mark.parametrize("text,name,type_", [
+    ("The White House said on Monday that talks would go on.", "White House", "ORG"),
+    ("The Lib Dems said the plan was unfair.", "Lib Dems", "ORG"),
+    ("Downing Street said the prime minister was confident.", "Downing Street", "ORG"),
+    ("Investors in Silicon Valley were wary.", "Silicon Valley", "GPE"),
+])
+def test_a_gazetteer_name_takes_its_type(find, text, name, type_):
+    _, entities = find(text)
+    assert (name, type_) in names(entities)
+
+
+def test_party_short_forms_are_one_entity_with_one_id(nlp, lexicon):
+    from kg.extract import ArticleExtractor
+    from kg.records import Article
+    text = "The Tories attacked the budget. A Conservatives spokesman said the Tory plan was fairer."
+    graph = ArticleExtractor(lexicon)(Article("a", text), nlp(text))
+    parties = [e for e in graph.entities if e.type == "ORG"]
+    assert [e.id for e in parties] == ["org:conservative party"]
+
+
+@pytest.mark.parametrize("text", [
+    "Veterans of the Falklands War marched in London.",
+    "The Clean Water Plan was published in March.",
+    "Critics called the Harbour Renewal Programme a waste.",
+])
+def test_wars_plans_and_programmes_are_not_entities(find, text):
+    _, entities = find(text)
+    assert not any(c.name.split()[-1] in ("War", "Plan", "Programme") for c in entities.clusters)
+
+
+def test_a_capitalised_common_word_opening_a_sentence_is_no_entity(find):
+    _, entities = find("Prices fell in March. Coal plants closed, and coal output dropped.")
+    assert "Coal" not in {c.name for c in entities.clusters}
+
+
+def test_a_family_name_written_first_joins_the_full_name(find):
+    _, entities = find("Premier Wen Haolin met the envoy. Wen said the talks were useful.")
+    assert "Wen" in by_name(entities, "Wen Haolin").aliases
+
+
+def test_a_company_called_by_its_first_word_is_one_entity(find):
+    _, entities = find("Torvane Energy Corp cut jobs on Monday. Torvane said demand was weak.")
+    assert "Torvane" in by_name(entities, "Torvane Energy Corp").aliases
+
+
+def test_a_byline_does_not_run_into_the_wire_dateline(find):
+    _, entities = find("By Ottilie Varga WASHINGTON (Wire) - The Senate voted on Monday.")
+    assert "Ottilie Varga" in {c.name for c in entities.clusters}
+    assert not any("WASHINGTON" in c.name for c in entities.clusters)
