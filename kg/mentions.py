@@ -803,13 +803,13 @@ def _entity_end(doc: Doc, i: int) -> int:
 
 
 def _trailing_person(doc: Doc, start: int, end: int) -> int | None:
-    """Where a person entity that ends the span starts, when other words come before it."""
+    """Where a person entity that ends the span starts, when another entity's words come before it."""
     i = end - 1
     if doc[i].ent_type_ != "PERSON":
         return None
     while i > start and doc[i].ent_iob_ == "I":
         i -= 1
-    return i if i > start and doc[i].ent_type_ == "PERSON" and doc[i - 1].ent_type_ != "PERSON" else None
+    return i if i > start and doc[i].ent_type_ == "PERSON" and doc[i - 1].ent_type_ not in ("", "PERSON") else None
 
 
 def _opens_sentence(token: Token) -> bool:
