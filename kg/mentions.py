@@ -247,12 +247,14 @@ class MentionFinder:
                 return False  # "Francisco Olmedo for City Council president": the office he seeks
             if self._committee_for(doc, start, at, stop):
                 return True
-        if self._titled_person(doc, start, at):
-            return False  # "Ald. Francisco Olmedo for City Council president": the office sought, not a name
+        if self._titled_person(doc, start, at) or at - start > 1 and all(t.ent_type_ == "PERSON" for t in doc[start:at]):
+            return False  # "Jon Whiten of the Revenue Department": a person and where they work  # "Ald. Francisco Olmedo for City Council president": the office sought, not a name
         if connector.ent_type_ == "ORG" and connector.ent_iob_ == "I":
             return True
         if connector.lower_ in ("and", "&"):
             return False
+        if connector.lower_ == "on":
+            return any(t.lower_ in self.org_keywords for t in doc[start:at])  # "Committee on X", not "a Democrat on the X"
         words = {t.lower_ for t in doc[start:stop]}
         return bool(words & self.org_keywords) or self._org_noun_after(doc, stop)
 
@@ -305,7 +307,8 @@ class MentionFinder:
         if self._bare_title(span) or self._bare_role(span):
             return None  # "the Housing Secretary, X,", "the Michigan Democrat": a role, the name comes elsewhere
         if len(span) == 1 and _opens_sentence(span[0]) and not ACRONYM.match(span.text) and (
-                not span[0].ent_type_ or any(t.text == span[0].lower_ for t in span.doc)):
+                span[0].ent_type_ in ("", "PERSON") and sum(1 for t in span.doc if t.text == span.text) == 1
+                or not span[0].ent_type_ or any(t.text == span[0].lower_ for t in span.doc)):
             return None  # "Benchmark yields rose", "Coal plants ... coal": a capitalised common word opening a sentence
         votes = self._votes(span, title)
         if not votes:
@@ -337,8 +340,8 @@ class MentionFinder:
                 title = " ".join(words)
                 start += len(words)
                 changed = True
-        # "Sen." heads a name only when a name follows; a lone title is no name.
-        if end - start == 1 and (lowers[start],) in self.titles_by_first.get(lowers[start], ()):
+        # "Sen." heads a name only when a name follows; a lone title is no name, nor an office ("Commissioner of X").
+        if start < end and (end - start == 1 and (lowers[start],) in self.titles_by_first.get(lowers[start], ()) or lowers[start] in CONNECTORS):
             return doc[start:start], title
         while end > start and doc[end - 1].text in ("'s", "’s", "'", "’"):
             end -= 1
@@ -553,8 +556,9 @@ class MentionFinder:
                 c for c in joinable if len(words) == 1 and self._begins_with(c, words[0])]
             if len(candidates) == 1:
                 target = candidates[0]
-                if len(words) == 1 and cluster.type == "PERSON" and self._person_like(target.name.lower().split()):
-                    target.type = "PERSON"  # organisations are not called by their last word alone
+                if len(words) == 1 and cluster.type == "PERSON" and self._person_like(target.name.lower().split()) \
+                        and not any(ACRONYM.match(a) for a in target.aliases):
+                    target.type = "PERSON"  # organisations are not called by their last word alone, nor by an acronym
                 target.mentions += cluster.mentions
                 target.aliases.add(cluster.name)
                 target.aliases |= cluster.aliases
