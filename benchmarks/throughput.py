@@ -415,7 +415,7 @@ def child_profile(spec: dict) -> dict:
     import pstats
     from itertools import islice
 
-    from kg.extract import ArticleExtractor
+    from kg.extraction import ArticleExtractor
     from kg.lexicon import load_lexicon
     from kg.nlp import load_pipeline
     from kg.pipeline import extract_graphs
@@ -455,11 +455,11 @@ def child_profile(spec: dict) -> dict:
 
     kg_root = str(REPO / "kg")
     spacy_pipe = cum(lambda r: r["file"].endswith(os.path.join("spacy", "language.py")) and r["function"] == "pipe")
-    extractor = cum(lambda r: r["function"] == "__call__" and r["file"].endswith(os.path.join("kg", "extract.py"))
-                    and r["line"] == _line_of("kg.extract", "ArticleExtractor.__call__"))
+    extractor = cum(lambda r: r["function"] == "__call__" and r["file"].endswith(os.path.join("kg", "extraction", "article.py"))
+                    and r["line"] == _line_of("kg.extraction.article", "ArticleExtractor.__call__"))
     mentions = cum(lambda r: r["function"] == "__call__" and r["file"].endswith(os.path.join("kg", "mentions.py")))
-    relations = cum(lambda r: r["function"] == "__call__" and r["file"].endswith(os.path.join("kg", "extract.py"))
-                    and r["line"] == _line_of("kg.extract", "RelationExtractor.__call__"))
+    relations = cum(lambda r: r["function"] == "find_relations" and r["file"].endswith(os.path.join("kg", "extraction", "article.py"))
+                    and r["line"] == _line_of("kg.extraction.article", "ArticleExtractor.find_relations"))
     kg_rows = sorted((r for r in rows if r["file"].startswith(kg_root)), key=lambda r: -r["tottime"])
     kg_cum = sorted((r for r in rows if r["file"].startswith(kg_root)), key=lambda r: -r["cumtime"])
     # spaCy / builtin functions that kg code calls directly, attributed to kg

@@ -129,7 +129,7 @@ def parse_scheduler(value: str) -> SchedulerSpec:
 
 
 #: Imported once in the fork server that local worker processes are forked from.
-_FORKSERVER_PRELOAD = ["distributed", "kg.dask_backend", "kg.pipeline", "kg.extract", "kg.nlp"]
+_FORKSERVER_PRELOAD = ["distributed", "kg.dask_backend", "kg.pipeline", "kg.extraction.article", "kg.nlp"]
 
 
 @contextmanager
@@ -217,7 +217,7 @@ _load_lock = threading.Lock()
 @lru_cache(maxsize=4)
 def _worker_extractor(model: str, lexicon_text: str | None):
     """The spaCy pipeline and an ArticleExtractor, loaded once per worker process."""
-    from kg.extract import ArticleExtractor
+    from kg.extraction import ArticleExtractor
     from kg.lexicon import load_lexicon
     from kg.nlp import load_pipeline
 

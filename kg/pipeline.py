@@ -55,7 +55,7 @@ from spacy.tokens import Doc
 from kg.config import DEFAULT_BATCH_SIZE
 from kg.errors import ConfigError, StoreError
 from kg.evaluate import Report, Triple, score
-from kg.extract import ArticleExtractor
+from kg.extraction import ArticleExtractor
 from kg.lexicon import Lexicon
 from kg.nlp import load_pipeline
 from kg.records import Article, ArticleGraph, SourceError

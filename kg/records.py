@@ -10,16 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-#: spaCy entity labels kept as graph entities, and the node label each becomes.
-ENTITY_LABELS = {
-    "PERSON": "Person",
-    "ORG": "Organization",
-    "NORP": "Group",
-    "GPE": "Place",
-}
-
-#: Relationship types the tool writes; nothing outside this list reaches Cypher.
-PREDICATES = ("ENDORSES", "DONATED_TO", "CRITICIZED")
+from kg.schema import ENTITY_LABELS, PREDICATES  # noqa: F401  (re-exported: the records name what they carry)
 
 
 @dataclass(frozen=True)

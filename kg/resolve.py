@@ -28,13 +28,19 @@ class Resolver:
         self.seen: dict[str, set[str]] = {}
 
     def resolve(self, graphs: Sequence[ArticleGraph]) -> list[ArticleGraph]:
+        """Article by article, against the people of the store and of the articles before it.
+
+        Only earlier articles count, so the graph is the same however the run is cut into batches.
+        """
+        bare = {_surname(e) for g in graphs for e in g.entities if e.type == "PERSON" and len(e.name.split()) == 1}
+        known = self.store.people_by_surname(bare) if self.store is not None and bare else {}
+        resolved = []
         for graph in graphs:
             for entity in graph.entities:
                 if entity.type == "PERSON" and len(entity.name.split()) > 1:
                     self.seen.setdefault(_surname(entity), set()).add(entity.id)
-        bare = {_surname(e) for g in graphs for e in g.entities if e.type == "PERSON" and len(e.name.split()) == 1}
-        known = self.store.people_by_surname(bare) if self.store is not None and bare else {}
-        return [self._resolve_one(graph, known) for graph in graphs]
+            resolved.append(self._resolve_one(graph, known))
+        return resolved
 
     def _resolve_one(self, graph: ArticleGraph, known: dict[str, list[str]]) -> ArticleGraph:
         mapping: dict[str, str] = {}

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from kg.evaluate import rule_precision, score, Triple
-from kg.extract import RULE_KINDS, ArticleExtractor, find_money
+from kg.extraction import RULE_KINDS, ArticleExtractor, find_money
 from kg.pipeline import evaluate_gold
 from kg.records import Article
 

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from kg.errors import LexiconError
-from kg.extract import ArticleExtractor
+from kg.extraction import ArticleExtractor
 from kg.lexicon import load_lexicon
 from kg.records import Article
 

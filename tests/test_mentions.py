@@ -316,7 +316,7 @@ def test_a_gazetteer_name_takes_its_type(find, text, name, type_):
 
 
 def test_party_short_forms_are_one_entity_with_one_id(nlp, lexicon):
-    from kg.extract import ArticleExtractor
+    from kg.extraction import ArticleExtractor
     from kg.records import Article
     text = "The Tories attacked the budget. A Conservatives spokesman said the Tory plan was fairer."
     graph = ArticleExtractor(lexicon)(Article("a", text), nlp(text))

@@ -460,7 +460,7 @@ def test_an_article_parsed_in_pieces_gives_the_graph_of_one_parse(nlp, lexicon):
     docs = list(kg.pipeline.parse_texts([a.text for a in articles], nlp=nlp, piece_chars=400))
     assert [doc.text for doc in docs] == [a.text for a in articles]
     assert max(len(a.text) for a in articles) > 400
-    from kg.extract import ArticleExtractor
+    from kg.extraction import ArticleExtractor
 
     extractor = ArticleExtractor(lexicon)
     assert [extractor(a, d) for a, d in zip(articles, docs)] == whole

@@ -1,0 +1,50 @@
+"""Agent nouns: "X, a longtime donor to Y", "X is a critic of Y", "the largest contributors to Y were X and Z"."""
+
+from __future__ import annotations
+
+from spacy.tokens import Token
+from kg.extraction.candidates import Candidate
+from kg.extraction.context import DocContext
+
+
+class AgentNounRule:
+    """A noun naming the one who acts ("donor", "critic") and the entity it is of or to."""
+
+    name = "agent-noun"
+    version = "1"
+    kinds = ("agent-noun",)
+
+    def at(self, token: Token, ctx: DocContext) -> list[Candidate]:
+        lemma = token.lemma_.lower()
+        if token.pos_ == "NOUN" and lemma in ctx.vocab.agent_nouns and not (lemma in ctx.vocab.nouns and token.dep_ != "compound"):
+            return _read_agent_noun(ctx, token, ctx.vocab.agent_nouns[lemma])
+        return []
+
+    def after(self, ctx: DocContext) -> list[Candidate]:
+        return []
+
+
+def _read_agent_noun(ctx: DocContext, noun: Token, entry: dict) -> list[Candidate]:
+    """'X, a longtime donor to Y', 'X is a critic of Y', 'the largest contributors to Y were X and Z'."""
+    if not ctx.asserted(noun):
+        return []
+    objects = (ctx.args_of_deps(noun, ("poss",)) or ctx.prep_args(noun, entry["object_preps"])
+               or ctx.surface_args(noun.i + 1, entry["object_preps"]))
+    if not objects:
+        return []
+    agents = []
+    if noun.dep_ == "appos":
+        agents = ctx.resolve(noun.head)
+    else:
+        own = {t.i for t in noun.subtree}
+        copula = noun
+        while copula.dep_ in ("attr", "nsubj", "pobj", "prep") and copula.head.i != copula.i:
+            copula = copula.head  # "X is one of the biggest backers of Y", "among the donors to Y were X"
+            if copula.lemma_ in ("be", "become", "remain"):
+                agents = [a for a in ctx.args_of_deps(copula, ("nsubj", "attr")) if a.at not in own]
+                break
+    candidates = []
+    for agent in agents:
+        money = ctx.money_for(ctx.doc[agent.at], own_clauses=True)
+        candidates += ctx.pairs([agent], entry["predicate"], objects, noun, "agent-noun", money)
+    return candidates

@@ -1,0 +1,74 @@
+"""Article + parsed Doc -> ArticleGraph: entities from kg.mentions, relations from the registry's rules."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+from spacy.tokens import Doc
+
+from kg.extraction.candidates import Candidate
+from kg.extraction.context import DocContext
+from kg.extraction.registry import build_rules
+from kg.extraction.vocabulary import Vocabulary
+from kg.lexicon import Lexicon
+from kg.mentions import DocEntities, MentionFinder
+from kg.records import Article, ArticleGraph, Entity, Relation
+
+
+def entity_id(type_: str, name: str) -> str:
+    """Store-wide id from the entity's type and normalised name."""
+    return f"{type_.lower()}:{normalise_name(name)}"
+
+
+def normalise_name(name: str) -> str:
+    text = unicodedata.normalize("NFKC", name).lower()
+    text = re.sub(r"[’']s\b", "", text)
+    text = re.sub(r"[^\w\s&-]", "", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+class ArticleExtractor:
+    """Article + parsed Doc -> ArticleGraph with article-local entity ids."""
+
+    def __init__(self, lexicon: Lexicon, disabled: Iterable[str] = ()):
+        self.find_mentions = MentionFinder(lexicon)
+        self.vocab = Vocabulary(lexicon)
+        self.rules = build_rules(disabled)
+
+    def find_relations(self, doc: Doc, entities: DocEntities) -> list[Candidate]:
+        """Every enabled rule at each token in order, then each rule's document-level reading."""
+        ctx = DocContext(self.vocab, doc, entities)
+        candidates = [c for token in doc for rule in self.rules for c in rule.at(token, ctx)]
+        return candidates + [c for rule in self.rules for c in rule.after(ctx)]
+
+    def __call__(self, article: Article, doc: Doc) -> ArticleGraph:
+        doc_entities = self.find_mentions(doc)
+        # a gazetteer entity has one id whatever name an article gives it ("Tories", "Conservatives")
+        ids = {id(c): entity_id(c.type, c.canonical or c.name) for c in doc_entities.clusters}
+        entities: dict[str, Entity] = {}
+        for cluster in doc_entities.clusters:
+            eid = ids[id(cluster)]
+            known = entities.get(eid)
+            aliases = set(cluster.aliases) | (set(known.aliases) if known else set())
+            mentions = len(cluster.mentions) + (known.mentions if known else 0)
+            entities[eid] = Entity(eid, known.name if known else cluster.name, cluster.type,
+                                   tuple(sorted(aliases - {cluster.name})), mentions)
+        relations: dict[tuple, Relation] = {}
+        for c in self.find_relations(doc, doc_entities):
+            relation = Relation(
+                subject=ids[id(c.subject)], predicate=c.predicate, object=ids[id(c.object)],
+                article_id=article.id, sentence=c.sentence.text.strip(),
+                start=c.sentence.start_char, end=c.sentence.end_char,
+                confidence=c.confidence, rule=c.rule,
+                amount=c.money.text if c.money else None,
+                amount_value=c.money.value if c.money else None,
+                currency=c.money.currency if c.money else None,
+            )
+            if relation.subject == relation.object:
+                continue
+            known = relations.get(relation.key)
+            if known is None or (relation.amount and not known.amount) or relation.confidence > known.confidence:
+                relations[relation.key] = relation
+        return ArticleGraph(article, tuple(entities.values()), tuple(relations.values()))

@@ -1,0 +1,55 @@
+"""The named extraction rules, in the order they read a document; each can be listed, tested and switched off.
+
+A rule is a small object with a `name`, a `version`, the `kinds` it writes into
+Relation.rule (before the ":"), and two hooks over a per-document context:
+`at(token, ctx)` for each token in order and `after(ctx)` once the tokens are
+read. Rules keep no state between documents.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Protocol
+
+from spacy.tokens import Token
+
+from kg.errors import ConfigError
+from kg.extraction.agent_nouns import AgentNounRule
+from kg.extraction.candidates import Candidate
+from kg.extraction.context import DocContext
+from kg.extraction.copular import CopularRule
+from kg.extraction.labelled import LabelledAttackRule
+from kg.extraction.nouns import NounRule
+from kg.extraction.quotes import ContextQuoteRule, QuoteRule
+from kg.extraction.reciprocal import ReciprocalRule
+from kg.extraction.verbs import VerbRule
+
+
+class Rule(Protocol):
+    name: str
+    version: str
+    kinds: tuple[str, ...]
+
+    def at(self, token: Token, ctx: DocContext) -> list[Candidate]: ...
+
+    def after(self, ctx: DocContext) -> list[Candidate]: ...
+
+
+#: Every rule, in reading order.
+RULES: tuple[type, ...] = (VerbRule, NounRule, AgentNounRule, CopularRule, ReciprocalRule, QuoteRule, LabelledAttackRule,
+                           ContextQuoteRule)
+#: Every rule kind a relation's `rule` can start with; each has a confidence in the lexicon.
+RULE_KINDS: tuple[str, ...] = tuple(dict.fromkeys(kind for rule in RULES for kind in rule.kinds))
+
+
+def rule_names() -> list[str]:
+    return [rule.name for rule in RULES]
+
+
+def build_rules(disabled: Iterable[str] = ()) -> list[Rule]:
+    """The rules in reading order, less the ones named in `disabled` (an unknown name is an error)."""
+    disabled = set(disabled)
+    unknown = disabled - set(rule_names())
+    if unknown:
+        raise ConfigError(f"unknown extraction rule {', '.join(sorted(unknown))}; the rules are {', '.join(rule_names())}")
+    return [rule() for rule in RULES if rule.name not in disabled]
