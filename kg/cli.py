@@ -24,6 +24,7 @@ from rich.table import Table
 
 from kg import config
 from kg.errors import ConfigError, KgError
+from kg.schema import PREDICATES
 
 app = typer.Typer(
     help="Turn batches of news articles into a knowledge graph of who endorses, funds and attacks whom.",
@@ -48,6 +49,10 @@ class ExtractFormat(str, Enum):
 
 Paths = Annotated[list[str], typer.Argument(help="Files, directories (recursive), globs, or - for stdin.", show_default=False)]
 Model = Annotated[Optional[str], typer.Option("--model", envvar="KG_SPACY_MODEL", help="Installed spaCy pipeline to use.")]
+Without = Annotated[list[str], typer.Option(
+    "--without", metavar="RULE", help="Switch an extraction rule off (repeatable); `kg rules` lists them.")]
+NoClassifier = Annotated[bool, typer.Option(
+    "--no-classifier", help="The hand-written rules alone, without the trained relation classifier.")]
 LexiconFile = Annotated[Optional[Path], typer.Option("--lexicon", help="JSON file of extra relation vocabulary, merged over the built-in one.")]
 MaxChars = Annotated[Optional[int], typer.Option(
     "--max-chars", show_default=False,
@@ -117,11 +122,24 @@ def _store(neo4j_uri: str | None, data_dir: str | None):
     return open_store(neo4j=config.neo4j_settings(uri=neo4j_uri, env=env), data_dir=config.data_dir(data_dir, env))
 
 
-def _pipeline(model: str | None, lexicon: Path | None):
-    from kg.lexicon import load_lexicon
+def _pipeline(model: str | None, lexicon: Path | None, without: list[str]):
     from kg.nlp import load_pipeline
 
-    return load_pipeline(model), load_lexicon(lexicon)
+    return load_pipeline(model), _lexicon(lexicon, without)
+
+
+def _lexicon(lexicon: Path | None, without: list[str]):
+    """The lexicon with the rules named by --without / --no-classifier switched off (an unknown name fails here)."""
+    from kg.extraction import build_rules
+    from kg.lexicon import load_lexicon
+
+    lex = load_lexicon(lexicon, without=without)
+    build_rules(lex.relations["disabled_rules"])
+    return lex
+
+
+def _switched_off(without: list[str] | None, no_classifier: bool) -> list[str]:
+    return [*(without or []), *(["classifier"] if no_classifier else [])]
 
 
 @app.command()
@@ -137,6 +155,8 @@ def ingest(
     format: Annotated[SummaryFormat, typer.Option("--format", help="Summary as text or JSON.")] = SummaryFormat.text,
     verbose: Verbose = False,
     dask: Dask = None,
+    without: Without = None,
+    no_classifier: NoClassifier = False,
 ) -> None:
     """Extract entities and relations from articles and write them to the graph.
 
@@ -159,13 +179,16 @@ def ingest(
         from kg.sources import read_articles
 
         try:
-            from kg.lexicon import load_lexicon
             from kg.nlp import require_installed
 
+            switched_off = _switched_off(without, no_classifier)
+            if dask and switched_off:
+                raise ConfigError('--without and --no-classifier do not reach --dask workers; list the rules under '
+                                  '"disabled_rules" in a --lexicon file instead')
             cluster = _dask(dask, workers, model, lexicon)
             if cluster is None:  # else the cluster's workers parse; this process only resolves and writes
                 require_installed(model)  # loaded when the first new article comes
-            lex = load_lexicon(lexicon)
+            lex = _lexicon(lexicon, switched_off)
             store = _store(neo4j_uri, data_dir)
         except KgError as exc:
             raise _fail(exc)
@@ -237,7 +260,7 @@ def _print_summary(report) -> None:
     table.add_row("skipped (already ingested)", str(report.skipped_known))
     table.add_row("inputs failed", str(len(report.failed)))
     table.add_row("entities", str(len(report.entities)))
-    for predicate in ("ENDORSES", "DONATED_TO", "CRITICIZED"):
+    for predicate in PREDICATES:
         table.add_row(predicate, str(report.relations.get(predicate, 0)))
     out.print(table)
 
@@ -282,6 +305,8 @@ def extract(
     format: Annotated[ExtractFormat, typer.Option("--format", help="jsonl: one object per article; json: one array; table: one row per relation.")] = ExtractFormat.jsonl,
     max_chars: MaxChars = None,
     workers: Workers = 1,
+    without: Without = None,
+    no_classifier: NoClassifier = False,
 ) -> None:
     """Extract entities and relations and print them; nothing is stored.
 
@@ -293,7 +318,7 @@ def extract(
 
     try:
         limit = config.max_chars(max_chars)
-        nlp, lex = _pipeline(model, lexicon)
+        nlp, lex = _pipeline(model, lexicon, _switched_off(without, no_classifier))
     except KgError as exc:
         raise _fail(exc)
     failures: list[SourceError] = []
@@ -333,6 +358,8 @@ def evaluate(
     model: Model = None,
     lexicon: LexiconFile = None,
     format: Annotated[SummaryFormat, typer.Option("--format", help="Scores as a table or JSON.")] = SummaryFormat.text,
+    without: Without = None,
+    no_classifier: NoClassifier = False,
 ) -> None:
     """Score the extractor against a gold file: precision, recall and F1 per predicate.
 
@@ -341,7 +368,7 @@ def evaluate(
     from kg.pipeline import evaluate_gold
 
     try:
-        nlp, lex = _pipeline(model, lexicon)
+        nlp, lex = _pipeline(model, lexicon, _switched_off(without, no_classifier))
         report = evaluate_gold(gold, nlp=nlp, lexicon=lex)
     except KgError as exc:
         raise _fail(exc)
@@ -361,6 +388,32 @@ def evaluate(
         for e in report.errors:
             extra = f" (expected {e['expected']})" if "expected" in e else ""
             out.print(f"{e['id']}  {e['kind']}: {e['relation']}{extra}\n    {e['text']}", highlight=False)
+
+
+@app.command()
+def rules(
+    lexicon: LexiconFile = None,
+    without: Without = None,
+    no_classifier: NoClassifier = False,
+    format: Annotated[SummaryFormat, typer.Option("--format", help="A table or JSON.")] = SummaryFormat.text,
+) -> None:
+    """List the extraction rules in reading order: name, version, the rule kinds they write, and whether they are on.
+
+    Example: kg rules --no-classifier
+    """
+    from kg.extraction import describe_rules
+
+    try:
+        listing = describe_rules(_lexicon(lexicon, _switched_off(without, no_classifier)))
+    except KgError as exc:
+        raise _fail(exc)
+    if format is SummaryFormat.json:
+        out.print_json(json.dumps(listing))
+        return
+    table = Table("rule", "version", "writes", "on")
+    for rule in listing:
+        table.add_row(rule["name"], rule["version"], ", ".join(rule["kinds"]), "yes" if rule["on"] else "no")
+    out.print(table)
 
 
 @app.command()

@@ -18,13 +18,14 @@ from string import Template
 import networkx as nx
 
 from kg.records import ENTITY_LABELS, PREDICATES
+from kg.schema import RELATION_TYPES
 
 #: vis-network release bundled in kg/assets (npm ``vis-network``, standalone/umd/vis-network.min.js).
 VIS_NETWORK_VERSION = "10.1.5"
 
 #: Colour-blind-friendly (Tableau 10) colours; keys follow kg.records.
 NODE_COLORS = {"PERSON": "#4e79a7", "ORG": "#f28e2b", "NORP": "#b07aa1", "GPE": "#76b7b2"}
-EDGE_COLORS = {"ENDORSES": "#59a14f", "DONATED_TO": "#c49a00", "CRITICIZED": "#e15759"}
+EDGE_COLORS = {name: kind.colour.lower() for name, kind in RELATION_TYPES.items()}
 _UNKNOWN_COLOR = "#9e9e9e"
 
 # The bundle ends by pointing at a .map file that is not shipped; inlined, that would be a dangling URL.

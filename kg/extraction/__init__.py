@@ -13,6 +13,6 @@ credited to the speaker or subject of the sentence before it.
 
 from kg.extraction.article import ArticleExtractor, entity_id, normalise_name
 from kg.extraction.money import find_money
-from kg.extraction.registry import RULE_KINDS, build_rules, rule_names
+from kg.extraction.registry import RULE_KINDS, build_rules, describe_rules, rule_names
 
-__all__ = ["ArticleExtractor", "RULE_KINDS", "build_rules", "entity_id", "find_money", "normalise_name", "rule_names"]
+__all__ = ["ArticleExtractor", "RULE_KINDS", "build_rules", "describe_rules", "entity_id", "find_money", "normalise_name", "rule_names"]

@@ -35,7 +35,7 @@ class ArticleExtractor:
     def __init__(self, lexicon: Lexicon, disabled: Iterable[str] = ()):
         self.find_mentions = MentionFinder(lexicon)
         self.vocab = Vocabulary(lexicon)
-        self.rules = build_rules(disabled)
+        self.rules = build_rules([*lexicon.relations.get("disabled_rules", []), *disabled])
 
     def find_relations(self, doc: Doc, entities: DocEntities) -> list[Candidate]:
         """Every enabled rule at each token in order, then each rule's document-level reading."""

@@ -23,6 +23,7 @@ from kg.extraction.nouns import NounRule
 from kg.extraction.quotes import ContextQuoteRule, QuoteRule
 from kg.extraction.reciprocal import ReciprocalRule
 from kg.extraction.verbs import VerbRule
+from kg.lexicon import Lexicon
 
 
 class Rule(Protocol):
@@ -53,3 +54,9 @@ def build_rules(disabled: Iterable[str] = ()) -> list[Rule]:
     if unknown:
         raise ConfigError(f"unknown extraction rule {', '.join(sorted(unknown))}; the rules are {', '.join(rule_names())}")
     return [rule() for rule in RULES if rule.name not in disabled]
+
+
+def describe_rules(lexicon: Lexicon) -> list[dict]:
+    """Every rule with its version, the kinds it writes and whether this lexicon leaves it on."""
+    off = set(lexicon.relations.get("disabled_rules", []))
+    return [{"name": r.name, "version": r.version, "kinds": list(r.kinds), "on": r.name not in off} for r in RULES]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
@@ -54,11 +55,12 @@ class Lexicon:
         return frozenset(self.names[key])
 
 
-def load_lexicon(extra: str | Path | None = None) -> Lexicon:
+def load_lexicon(extra: str | Path | None = None, without: Iterable[str] = ()) -> Lexicon:
     """The packaged vocabularies, with a user's file merged over them.
 
     A user file may carry "relations" and/or "names" sections, or the bare
-    sections of relations.json ("verbs", "nouns", "polarity", ...).
+    sections of relations.json ("verbs", "nouns", "polarity", ...). `without`
+    names extraction rules to switch off, added to the file's "disabled_rules".
     """
     package = files("kg") / "lexicon"
     relations = _read(package / "relations.json")
@@ -70,6 +72,7 @@ def load_lexicon(extra: str | Path | None = None) -> Lexicon:
             raise LexiconError(f"{extra}: a lexicon file holds a JSON object")
         names = _merge(names, user.pop("names", {}))
         relations = _merge(relations, user.pop("relations", user))
+    relations["disabled_rules"] = list(dict.fromkeys([*relations.get("disabled_rules", []), *without]))
     _check(relations, extra or "kg/lexicon/relations.json")
     return Lexicon(relations=relations, names=names)
 
