@@ -258,10 +258,12 @@ def _extract_partition(
             f"Dask worker has kg {kg.__version__} but the client has kg {client_version}: "
             "install the same kg version on every worker"
         )
+    from kg.extraction import reading_text
+
     with _load_lock:  # workers with several threads load once too
         nlp, extractor = _worker_extractor(model, lexicon_text)
     results: list[_Result | _Failed] = []
-    for article, doc in zip(articles, _parse([a.text for a in articles], nlp, batch_size)):
+    for article, doc in zip(articles, _parse([reading_text(a) for a in articles], nlp, batch_size)):
         try:
             graph = extractor(article, doc)
         except Exception as exc:  # noqa: BLE001  (one article's extractor bug must not end the run)

@@ -64,6 +64,8 @@ class Mention:
     title: str | None = None
     #: The gazetteer name this mention is a form of ("Tories" -> "Conservative Party"), if any.
     canonical: str | None = None
+    #: A lone organisation word ("Union", "the Party"): it stands for the one organisation named with it, else for none.
+    generic: bool = False
 
 
 @dataclass
@@ -301,9 +303,10 @@ class MentionFinder:
         if known is not None:
             return Mention(span.start, span.end, name, Counter({known[1]: 10 * len(span)}), canonical=known[0])
         last = span[-1].lower_
-        if last in self.law_words or last.rstrip("s") in self.law_words or last in self.not_entity_heads \
-                or len(span) == 1 and span[0].lower_ in self.org_keywords or PLURAL_ACRONYM.match(name):
-            return None  # "the Fair Pay Act" is a bill, "the Vietnam War" an event; a lone "PAC" or "Union" names nobody
+        if len(span) == 1 and span[0].lower_ in self.org_keywords:
+            return Mention(span.start, span.end, name, Counter({"ORG": 1}), generic=True)  # "Union backs X": which union?
+        if last in self.law_words or last.rstrip("s") in self.law_words or last in self.not_entity_heads or PLURAL_ACRONYM.match(name):
+            return None  # "the Fair Pay Act" is a bill, "the Vietnam War" an event
         if self._bare_title(span) or self._bare_role(span):
             return None  # "the Housing Secretary, X,", "the Michigan Democrat": a role, the name comes elsewhere
         if len(span) == 1 and _opens_sentence(span[0]) and not ACRONYM.match(span.text) and (
@@ -492,7 +495,8 @@ class MentionFinder:
         clusters = [self._make_cluster(ms) for ms in groups.values()]
         clusters = self._join_acronyms(doc, clusters)
         clusters = self._join_short_names(clusters)
-        return [c for c in clusters if c.type in ENTITY_LABELS]
+        # a lone "Union" joined no union of the article: it names nobody
+        return [c for c in clusters if c.type in ENTITY_LABELS and not all(m.generic for m in c.mentions)]
 
     def _make_cluster(self, mentions: list[Mention]) -> Cluster:
         votes = sum((m.votes for m in mentions), Counter())
@@ -552,7 +556,9 @@ class MentionFinder:
                 and (c.type == cluster.type or cluster.type in ("PERSON", "ORG", "GPE") and c.type in ("PERSON", "ORG"))
                 and not (cluster.type == "PERSON" and _named_after(c, words))
             ]
-            candidates = [c for c in joinable if _ends_with(c, words, self.corporate_suffixes)] or [
+            generic = all(m.generic for m in cluster.mentions)
+            candidates = [c for c in joinable if _ends_with(c, words, self.corporate_suffixes) or generic and c.type == "ORG"
+                          and c.name.split()[-1].lower() == words[0].lower()] or [
                 c for c in joinable if len(words) == 1 and self._begins_with(c, words[0])]
             if len(candidates) == 1:
                 target = candidates[0]

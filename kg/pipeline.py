@@ -55,7 +55,7 @@ from spacy.tokens import Doc
 from kg.config import DEFAULT_BATCH_SIZE
 from kg.errors import ConfigError, StoreError
 from kg.evaluate import Report, Triple, score
-from kg.extraction import ArticleExtractor
+from kg.extraction import ArticleExtractor, reading_text
 from kg.lexicon import Lexicon
 from kg.nlp import load_pipeline
 from kg.records import Article, ArticleGraph, SourceError
@@ -261,7 +261,7 @@ def extract_graphs(
     def texts() -> Iterator[str]:
         for article in articles:
             waiting.append(article)
-            yield article.text
+            yield reading_text(article)
 
     for doc in parse_texts(texts(), nlp=nlp, batch_size=batch_size):
         article = waiting.popleft()

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from kg.evaluate import rule_precision, score, Triple
-from kg.extraction import RULE_KINDS, ArticleExtractor, find_money
+from kg.extraction import RULE_KINDS, ArticleExtractor, find_money, reading_text
 from kg.pipeline import evaluate_gold
 from kg.records import Article
 
@@ -614,3 +614,30 @@ def test_quotation_alone_is_credited_to_the_context_rule(nlp, extractor, lexicon
     assert relation.rule == "quote-context:ask"
     assert relation.confidence == lexicon.relations["rule_confidence"]["quote-context"]
     assert relation.sentence == '"Harlan Quist is a disgrace to this council."'
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("The union leader Tessa Vole called on Mr Dunmore to resign.", {("Tessa Vole", C, "Dunmore", None)}),
+    ("Ruth Okoro urged Mayor Felix Abara to quit.", {("Ruth Okoro", C, "Felix Abara", None)}),
+    ("Ama Pryce said Lou Baird should step down.", {("Ama Pryce", C, "Lou Baird", None)}),
+    ("Ama Pryce demanded Lou Baird's resignation.", {("Ama Pryce", C, "Lou Baird", None)}),
+    ("Ama Pryce called for the resignation of Lou Baird.", {("Ama Pryce", C, "Lou Baird", None)}),
+    ("Ama Pryce said Lou Baird should resign if the claims are true.", set()),
+    ("Ama Pryce did not call on Lou Baird to resign.", set()),
+    ("Ama Pryce asked whether Lou Baird would resign.", set()),
+])
+def test_a_call_to_resign_criticises_the_one_called_on(extract, text, expected):
+    assert extract(text) == expected
+
+
+def test_a_telegraphic_headline_is_read_with_the_names_of_the_article(nlp, lexicon):
+    article = Article("a", "The Harbor Workers Union met on Friday. Rosa Garcia thanked members.",
+                      title="Union backs Garcia for governor: sources")
+    graph = ArticleExtractor(lexicon)(article, nlp(reading_text(article)))
+    names = {e.id: e.name for e in graph.entities}
+    assert [(names[r.subject], r.predicate, names[r.object], r.start, r.end) for r in graph.relations] == [
+        ("Harbor Workers Union", E, "Rosa Garcia", 0, 0)]
+
+
+def test_neither_subject_negates(extract):
+    assert extract("Neither Ama Pryce nor Lou Baird endorsed Rosa Quint.") == set()

@@ -11,8 +11,8 @@ quotation is read whole, also across sentences, and one that stands alone is
 credited to the speaker or subject of the sentence before it.
 """
 
-from kg.extraction.article import ArticleExtractor, entity_id, normalise_name
+from kg.extraction.article import ArticleExtractor, entity_id, normalise_name, reading_text
 from kg.extraction.money import find_money
 from kg.extraction.registry import RULE_KINDS, build_rules, describe_rules, rule_names
 
-__all__ = ["ArticleExtractor", "RULE_KINDS", "build_rules", "describe_rules", "entity_id", "find_money", "normalise_name", "rule_names"]
+__all__ = ["ArticleExtractor", "RULE_KINDS", "build_rules", "describe_rules", "entity_id", "find_money", "normalise_name", "reading_text", "rule_names"]

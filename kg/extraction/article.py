@@ -17,6 +17,29 @@ from kg.mentions import DocEntities, MentionFinder
 from kg.records import Article, ArticleGraph, Entity, Relation
 
 
+def reading_text(article: Article) -> str:
+    """What is parsed of an article: its headline, as a paragraph of its own, and its text.
+
+    Headlines state relations too ("Union backs Garcia for governor"). One already opening
+    the text, or written in title case (most words capitalised, which the tagger reads as
+    one long name), is left out.
+    """
+    title = (article.title or "").strip()
+    if not title or article.text.lstrip().startswith(title) or _title_case(title):
+        return article.text
+    end = "" if title[-1] in ".!?:" else "."  # a full stop keeps the headline a sentence of its own
+    return f"{title}{end}\n\n{article.text}"
+
+
+def _title_case(title: str) -> bool:
+    words = [w for w in re.findall(r"[A-Za-z][\w'’-]*", title) if w.lower() not in SMALL_WORDS]
+    return len(words) >= 4 and sum(w[0].isupper() for w in words) >= 0.7 * len(words)
+
+
+#: Words a title-case headline leaves in lower case.
+SMALL_WORDS = {"a", "an", "the", "and", "or", "but", "of", "in", "on", "at", "to", "for", "by", "with", "as", "from", "vs"}
+
+
 def entity_id(type_: str, name: str) -> str:
     """Store-wide id from the entity's type and normalised name."""
     return f"{type_.lower()}:{normalise_name(name)}"
@@ -44,6 +67,8 @@ class ArticleExtractor:
         return candidates + [c for rule in self.rules for c in rule.after(ctx)]
 
     def __call__(self, article: Article, doc: Doc) -> ArticleGraph:
+        """`doc` is the parse of `reading_text(article)`."""
+        headline = len(doc.text) - len(article.text)
         doc_entities = self.find_mentions(doc)
         # a gazetteer entity has one id whatever name an article gives it ("Tories", "Conservatives")
         ids = {id(c): entity_id(c.type, c.canonical or c.name) for c in doc_entities.clusters}
@@ -57,10 +82,11 @@ class ArticleExtractor:
                                    tuple(sorted(aliases - {cluster.name})), mentions)
         relations: dict[tuple, Relation] = {}
         for c in self.find_relations(doc, doc_entities):
+            # offsets are into the article's text; a headline's sentence has none (0, 0)
+            start, end = max(c.sentence.start_char - headline, 0), max(c.sentence.end_char - headline, 0)
             relation = Relation(
                 subject=ids[id(c.subject)], predicate=c.predicate, object=ids[id(c.object)],
-                article_id=article.id, sentence=c.sentence.text.strip(),
-                start=c.sentence.start_char, end=c.sentence.end_char,
+                article_id=article.id, sentence=c.sentence.text.strip(), start=start, end=end,
                 confidence=c.confidence, rule=c.rule,
                 amount=c.money.text if c.money else None,
                 amount_value=c.money.value if c.money else None,

@@ -24,6 +24,10 @@ SUBJECTS = {"nsubj", "nsubjpass", "csubj"}
 ASIDE_POS = PHRASE_POS | {"PUNCT", "ADP", "CCONJ"}
 
 
+#: Determiners that make a subject nobody: "Neither Bush voted for X", "No Republican backed Y".
+NO_ONE = {"neither", "no"}
+
+
 class DocContext:
     """One document under extraction; built per document, never shared."""
 
@@ -208,8 +212,9 @@ class DocContext:
         for cluster in self.entities.clusters:
             if cluster.type != "ORG":
                 continue
-            if lemma not in self.vocab.any_organisation and lemma not in cluster.name.lower().split():
-                continue
+            if lemma not in self.vocab.any_organisation and (
+                    lemma not in self.vocab.org_nouns or lemma not in cluster.name.lower().split()):
+                continue  # "the party" after "the Green Party"; not "the Republican" after "the Republican Committee"
             before = [m.start for m in cluster.mentions if m.start < token.i]
             if before and (best is None or max(before) > best[0]):
                 best = (max(before), cluster)
@@ -295,6 +300,8 @@ class DocContext:
                 return True
             if child.dep_ in ("advmod", "acomp", "prt") and lower in self.vocab.polarity_adverbs:
                 return True
+            if child.dep_ in SUBJECTS and any(g.dep_ in ("det", "preconj") and g.lower_ in NO_ONE for g in child.children):
+                return True  # "Neither Bush voted for X", "No Republican backed Y"
         return False
 
     def pairs(self, subjects: list[Arg], predicate: str, objects: list[Arg], trigger: Token, rule: str,

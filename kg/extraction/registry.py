@@ -22,6 +22,7 @@ from kg.extraction.labelled import LabelledAttackRule
 from kg.extraction.nouns import NounRule
 from kg.extraction.quotes import ContextQuoteRule, QuoteRule
 from kg.extraction.reciprocal import ReciprocalRule
+from kg.extraction.resignation import ResignationCallRule
 from kg.extraction.verbs import VerbRule
 from kg.lexicon import Lexicon
 
@@ -38,7 +39,7 @@ class Rule(Protocol):
 
 #: Every rule, in reading order.
 RULES: tuple[type, ...] = (VerbRule, NounRule, AgentNounRule, CopularRule, ReciprocalRule, QuoteRule, LabelledAttackRule,
-                           ContextQuoteRule)
+                           ResignationCallRule, ContextQuoteRule)
 #: Every rule kind a relation's `rule` can start with; each has a confidence in the lexicon.
 RULE_KINDS: tuple[str, ...] = tuple(dict.fromkeys(kind for rule in RULES for kind in rule.kinds))
 

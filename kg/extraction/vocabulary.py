@@ -45,6 +45,7 @@ class Vocabulary:
         self.recipient_preps = {p for e in self.verbs.values() if e["predicate"] == "DONATED_TO" for p in e.get("object_preps", [])}
         self.confidence = {k: v for k, v in rel["rule_confidence"].items() if not k.startswith("_")}
         self.org_nouns = set(lexicon.names["org_keywords"])
+        self.resignation_calls = {k: v for k, v in rel.get("resignation_calls", {}).items() if not k.startswith("_")}
 
 
 def cue_pattern(cues: list[str]) -> re.Pattern:

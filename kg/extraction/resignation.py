@@ -1,0 +1,69 @@
+"""Calls to resign: 'X called on Y to resign', 'X urged Y to quit', 'X said Y should step down',
+'X demanded Y's resignation'. Telling someone to go is criticism of them; a call made only
+on a condition ('should resign if the claims are true') is not asserted."""
+
+from __future__ import annotations
+
+from spacy.tokens import Token
+
+from kg.extraction.candidates import Arg, Candidate
+from kg.extraction.context import DocContext
+
+
+class ResignationCallRule:
+    """The one called on to resign, quit or apologise is criticised by the one who calls."""
+
+    name = "call-to-resign"
+    version = "1"
+    kinds = ("call-to-resign",)
+
+    def at(self, token: Token, ctx: DocContext) -> list[Candidate]:
+        calls = ctx.vocab.resignation_calls
+        if token.pos_ in ("VERB", "AUX") and _act(token) in calls["acts"]:
+            return _called_to_act(ctx, token)
+        if token.pos_ == "NOUN" and token.lemma_.lower() in calls["nouns"]:
+            return _called_for_noun(ctx, token)
+        return []
+
+    def after(self, ctx: DocContext) -> list[Candidate]:
+        return []
+
+
+def _act(verb: Token) -> str:
+    particle = next((c.lower_ for c in verb.children if c.dep_ == "prt"), None)
+    return f"{verb.lemma_.lower()} {particle}" if particle else verb.lemma_.lower()
+
+
+def _called_to_act(ctx: DocContext, act: Token) -> list[Candidate]:
+    calls, caller = ctx.vocab.resignation_calls, act.head
+    if act.dep_ == "ccomp" and caller.lemma_.lower() in ctx.vocab.speech_verbs:
+        # "X said Y should resign": a modal in the reported clause makes it a call
+        if not any(c.dep_ == "aux" and c.lower_ in calls["modals"] for c in act.children):
+            return []
+        targets = ctx.args_of_deps(act, ("nsubj",))
+    elif act.dep_ in ("xcomp", "ccomp", "advcl") and caller.lemma_.lower() in calls["calling_verbs"] and not any(
+            c.dep_ == "mark" and c.lower_ in ("whether", "if") for c in act.children):  # "asked whether Y would resign"
+        preps = calls["calling_verbs"][caller.lemma_.lower()]
+        # "urged Y to quit", "called on Y to resign", "called for Y to step down"
+        targets = ctx.args_of_deps(caller, ("dobj",)) or ctx.prep_args(caller, preps) or ctx.args_of_deps(act, ("nsubj",))
+    else:
+        return []
+    if _conditional(ctx, act) or not ctx.asserted(caller):
+        return []
+    return ctx.pairs(ctx.subjects(caller), "CRITICIZED", targets, caller, "call-to-resign", [], lemma=_act(act))
+
+
+def _called_for_noun(ctx: DocContext, noun: Token) -> list[Candidate]:
+    """'demanded Y's resignation', 'called for the resignation of Y'."""
+    caller = ctx.governing_verb(noun)
+    calling = ctx.vocab.resignation_calls["calling_verbs"]
+    if caller is None or caller.lemma_.lower() not in calling or not ctx.asserted(caller):
+        return []
+    owners: list[Arg] = ctx.args_of_deps(noun, ("poss",)) or ctx.prep_args(noun, ["of"])
+    return ctx.pairs(ctx.subjects(caller), "CRITICIZED", owners, caller, "call-to-resign", [], lemma=noun.lemma_.lower())
+
+
+def _conditional(ctx: DocContext, act: Token) -> bool:
+    """'should resign if the claims are true': a condition on the act itself."""
+    return any(c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in ctx.vocab.conditions for m in c.children)
+               for c in act.children)
