@@ -91,6 +91,8 @@ class DocEntities:
         self.token_cluster = token_cluster
         #: Tokens that refer back to an entity without naming it: "the commissioner" (pronouns are PRON).
         self.descriptions: set[int] = set()
+        #: Plural pronouns and the entities they stand for together: "A and B ... attacked them".
+        self.groups: dict[int, list[int]] = {}
 
     def at(self, token: Token) -> Cluster | None:
         index = self.token_cluster.get(token.i)
@@ -639,6 +641,34 @@ class MentionFinder:
         return [self.title_nouns.get(r, r) for r in (full, reduced) if r]
 
     # -- pronouns ----------------------------------------------------------
+    def _resolve_plural(self, token: Token, entities: DocEntities, sentence_of: dict[int, int]) -> None:
+        """they/them/their: the nearest coordination of named entities ("A and B") or plural group
+        ("the Tories", "Democrats") in the pronoun's sentence or the two before, not in its own clause."""
+        doc, here = token.doc, sentence_of[token.i]
+        reporter = token.head.head if token.dep_ == "nsubj" and token.head.dep_ == "ccomp" else None
+        if reporter is not None and any(c.dep_ == "nsubj" and c.i not in entities.token_cluster for c in reporter.children):
+            return  # "adults who said they ...": they are the ones who speak, and those are unnamed
+        bound = _clause_subjects(token, self.speech_verbs) if token.dep_ in OBJECT_DEPS or token.dep_ == "poss" else set()
+        for i in range(token.i - 1, -1, -1):
+            if here - sentence_of[i] > 2:
+                return
+            if i in bound:
+                continue
+            head = doc[i]
+            if head.dep_ == "conj":
+                continue  # a coordination is read from its first member
+            group = _group_at(doc, entities, head) if head.conjuncts else []
+            index = entities.token_cluster.get(i)
+            last_word = index is not None and entities.token_cluster.get(i + 1) != index
+            if not group and last_word and entities.clusters[index].type in ("NORP", "ORG") \
+                    and head.tag_ in ("NNPS", "NNS") and i not in entities.descriptions:
+                group = [index]  # "Democrats", "the Tories": a group named in the plural
+            if group:
+                entities.groups[token.i] = group
+                return
+            if index is None and head.tag_ == "NNS" and head.dep_ in SUBJECT_DEPS:
+                return  # "Critics say they ...": a plural subject nearer than any named group
+
     def _resolve_pronouns(self, doc: Doc, entities: DocEntities) -> None:
         """he/she/it resolve to the most salient compatible entity nearby.
 
@@ -658,6 +688,9 @@ class MentionFinder:
                 wanted, gender = {"PERSON"}, "m" if lower in MALE_PRONOUNS else "f"
             elif lower in ORG_PRONOUNS:
                 wanted, gender = {"ORG"}, None
+            elif lower in PLURAL_PRONOUNS:
+                self._resolve_plural(token, entities, sentence_of)
+                continue
             else:
                 continue
             here = sentence_of[token.i]
@@ -693,6 +726,17 @@ class MentionFinder:
             if gender:
                 chosen.type = "PERSON"
                 chosen.gender = chosen.gender or gender
+
+
+def _group_at(doc: Doc, entities: DocEntities, head: Token) -> list[int]:
+    """The entities of a coordination headed by `head` ("A and B", "A, B and C"), or [] when it is not one."""
+    members = []
+    for token in [head, *head.conjuncts]:
+        index = entities.token_cluster.get(token.i)
+        if index is None or entities.clusters[index].type not in ("PERSON", "ORG", "NORP"):
+            return []
+        members.append(index)
+    return list(dict.fromkeys(members)) if len(set(members)) > 1 else []
 
 
 def _named_after(cluster: Cluster, words: list[str]) -> bool:

@@ -641,3 +641,19 @@ def test_a_telegraphic_headline_is_read_with_the_names_of_the_article(nlp, lexic
 
 def test_neither_subject_negates(extract):
     assert extract("Neither Ama Pryce nor Lou Baird endorsed Rosa Quint.") == set()
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Ed Marsh and Kit Lowe met voters on Monday. Nina Ferris attacked them on Tuesday.",
+     {("Nina Ferris", C, "Ed Marsh", None), ("Nina Ferris", C, "Kit Lowe", None)}),
+    ("The Harbor Tenants Union and the Dock Workers Guild marched. Nina Ferris condemned them.",
+     {("Nina Ferris", C, "Harbor Tenants Union", None), ("Nina Ferris", C, "Dock Workers Guild", None)}),
+    ("Residents who said they backed Nina Ferris were few.", set()),
+])
+def test_a_plural_pronoun_stands_for_the_entities_named_together(extract, text, expected):
+    assert extract(text) == expected
+
+
+def test_an_elided_act_is_done_by_the_one_named_after_as_did(extract):
+    assert extract("Councillor Ada Nwosu criticised Peter Lund's ruling, as did Rita Moss.") == {
+        ("Ada Nwosu", C, "Peter Lund", None), ("Rita Moss", C, "Peter Lund", None)}

@@ -138,6 +138,9 @@ class DocContext:
         cluster = self.entities.at(token)
         if cluster is not None:
             return [Arg(cluster, token.pos_ == "PRON" or token.i in self.entities.descriptions, token.i)]
+        group = self.entities.groups.get(token.i)
+        if group:  # "attacked them": each of the entities "them" stands for
+            return [Arg(self.entities.clusters[index], True, token.i) for index in group]
         lower, lemma = token.lower_, token.lemma_.lower()
         if lower == "which" and token.head.dep_ == "relcl":
             # "X, president of the Y Federation, which endorsed Z": "which" is no person; the name before it is meant
@@ -308,6 +311,7 @@ class DocContext:
                money: list[Money], lemma: str | None = None) -> list[Candidate]:
         kind = RELATION_TYPES[predicate]
         subject_types, object_types = kind.subject_types, kind.object_types
+        subjects = subjects + self.elided_subjects(trigger) if subjects else subjects
         candidates = []
         for subject in subjects:
             for obj in objects:
@@ -323,6 +327,12 @@ class DocContext:
                     round(confidence, 2), self.amount(money, obj.at) if kind.money else None,
                 ))
         return candidates
+
+    def elided_subjects(self, trigger: Token) -> list[Arg]:
+        """'X criticised Y, as did Z': Z does the same to Y."""
+        return [a for c in trigger.children if c.dep_ == "advcl" and c.lemma_.lower() == "do"
+                and any(m.dep_ == "mark" and m.lower_ == "as" for m in c.children)
+                for a in self.args_of_deps(c, ("nsubj",))]
 
     def amount(self, money: list[Money], at: int) -> Money | None:
         """The amount that leads to the recipient ("$2,900 to A and $1,500 to B"), else the nearest one."""
