@@ -26,8 +26,9 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc, DocBin
 
-from kg.extraction.classifier import MODEL_NAME, MODEL_VERSION, RelationClassifier, models_dir, pair_features
-from kg.extraction.dse import NEGATIVE, POSITIVE, DSEExample, DSEScore, read_dse, score, token_span
+from kg.extraction.classifier import (MODEL_NAME, MODEL_VERSION, RelationClassifier, decide, models_dir,
+                                      pair_features)
+from kg.extraction.dse import DSEExample, DSEScore, read_dse, score, token_span
 from kg.records import SourceError
 
 #: The model's settings, chosen on valid.txt (see models/README.md).
@@ -109,25 +110,6 @@ def matrix(rows: Sequence[Sequence[str]], vocabulary: dict[str, int]) -> sparse.
 
 
 # -- decisions and figures -------------------------------------------------------
-
-
-def decide(probabilities: np.ndarray, negative: float | None = None, positive: float | None = None) -> np.ndarray:
-    """Labels from class probabilities: the most likely class, or, with thresholds, negative when
-    P(3)+P(4) reaches `negative`, else positive when P(1)+P(2) reaches `positive`, else neutral;
-    the direction is the likelier of the two."""
-    if negative is None and positive is None:
-        return probabilities.argmax(axis=1)
-    labels = np.zeros(len(probabilities), dtype=int)
-    p_neg = probabilities[:, list(NEGATIVE)].sum(axis=1)
-    p_pos = probabilities[:, list(POSITIVE)].sum(axis=1)
-    best = probabilities.argmax(axis=1)
-    neg_dir = np.where(probabilities[:, NEGATIVE[0]] >= probabilities[:, NEGATIVE[1]], *NEGATIVE)
-    pos_dir = np.where(probabilities[:, POSITIVE[0]] >= probabilities[:, POSITIVE[1]], *POSITIVE)
-    is_neg = p_neg >= negative if negative is not None else np.isin(best, NEGATIVE)
-    is_pos = p_pos >= positive if positive is not None else np.isin(best, POSITIVE)
-    labels[is_pos] = pos_dir[is_pos]
-    labels[is_neg] = neg_dir[is_neg]
-    return labels
 
 
 @dataclass(frozen=True)

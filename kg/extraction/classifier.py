@@ -22,6 +22,8 @@ from pathlib import Path
 import numpy as np
 from spacy.tokens import Doc, Span, Token
 
+from kg.extraction.dse import NEGATIVE, POSITIVE
+
 Pair = tuple[tuple[int, int], tuple[int, int]]
 
 MODEL_NAME = "relations-dse"
@@ -224,6 +226,25 @@ def pair_features(doc: Doc, p_tokens: tuple[int, int], q_tokens: tuple[int, int]
             features.append(f"{name}quoted")
     features.append(f"arcs:{_arc(p.root)}|{_arc(q.root)}")
     return features
+
+
+def decide(probabilities: np.ndarray, negative: float | None = None, positive: float | None = None) -> np.ndarray:
+    """Labels from class probabilities: the most likely class, or, with thresholds, negative when
+    P(3)+P(4) reaches `negative`, else positive when P(1)+P(2) reaches `positive`, else neutral;
+    the direction is the likelier of the two."""
+    if negative is None and positive is None:
+        return probabilities.argmax(axis=1)
+    labels = np.zeros(len(probabilities), dtype=int)
+    p_neg = probabilities[:, list(NEGATIVE)].sum(axis=1)
+    p_pos = probabilities[:, list(POSITIVE)].sum(axis=1)
+    best = probabilities.argmax(axis=1)
+    neg_dir = np.where(probabilities[:, NEGATIVE[0]] >= probabilities[:, NEGATIVE[1]], *NEGATIVE)
+    pos_dir = np.where(probabilities[:, POSITIVE[0]] >= probabilities[:, POSITIVE[1]], *POSITIVE)
+    is_neg = p_neg >= negative if negative is not None else np.isin(best, NEGATIVE)
+    is_pos = p_pos >= positive if positive is not None else np.isin(best, POSITIVE)
+    labels[is_pos] = pos_dir[is_pos]
+    labels[is_neg] = neg_dir[is_neg]
+    return labels
 
 
 # -- the model -------------------------------------------------------------------
