@@ -16,6 +16,7 @@ from spacy.tokens import Token
 from kg.errors import ConfigError
 from kg.extraction.agent_nouns import AgentNounRule
 from kg.extraction.candidates import Candidate
+from kg.extraction.classified import ClassifierRule
 from kg.extraction.context import DocContext
 from kg.extraction.copular import CopularRule
 from kg.extraction.labelled import LabelledAttackRule
@@ -39,7 +40,7 @@ class Rule(Protocol):
 
 #: Every rule, in reading order.
 RULES: tuple[type, ...] = (VerbRule, NounRule, AgentNounRule, CopularRule, ReciprocalRule, QuoteRule, LabelledAttackRule,
-                           ResignationCallRule, ContextQuoteRule)
+                           ResignationCallRule, ContextQuoteRule, ClassifierRule)
 #: Every rule kind a relation's `rule` can start with; each has a confidence in the lexicon.
 RULE_KINDS: tuple[str, ...] = tuple(dict.fromkeys(kind for rule in RULES for kind in rule.kinds))
 

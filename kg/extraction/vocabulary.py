@@ -45,7 +45,17 @@ class Vocabulary:
         self.recipient_preps = {p for e in self.verbs.values() if e["predicate"] == "DONATED_TO" for p in e.get("object_preps", [])}
         self.confidence = {k: v for k, v in rel["rule_confidence"].items() if not k.startswith("_")}
         self.org_nouns = set(lexicon.names["org_keywords"])
+        self.group_words = set(lexicon.names["groups"])
+        self.media = {e["name"] for e in lexicon.names.get("gazetteer", []) if e.get("media")}
         self.resignation_calls = {k: v for k, v in rel.get("resignation_calls", {}).items() if not k.startswith("_")}
+        self.classifier = {k: v for k, v in rel.get("classifier", {}).items() if not k.startswith("_")}
+        self.not_criticism = set(self.classifier.get("not_criticism", []))
+
+    def classifier_confidence(self, probability: float) -> float:
+        """How often the classifier was right at this score, by the calibration in the lexicon."""
+        bands = self.classifier["confidence_by_band"]
+        band = max((b for b in bands if float(b) <= probability + 1e-9), key=float, default=min(bands, key=float))
+        return bands[band]
 
 
 def cue_pattern(cues: list[str]) -> re.Pattern:
