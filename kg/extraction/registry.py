@@ -23,6 +23,7 @@ from kg.extraction.labelled import LabelledAttackRule
 from kg.extraction.nouns import NounRule
 from kg.extraction.quotes import ContextQuoteRule, QuoteRule
 from kg.extraction.reciprocal import ReciprocalRule
+from kg.extraction.reported import ReportedAttackRule
 from kg.extraction.resignation import ResignationCallRule
 from kg.extraction.verbs import VerbRule
 from kg.lexicon import Lexicon
@@ -40,7 +41,7 @@ class Rule(Protocol):
 
 #: Every rule, in reading order.
 RULES: tuple[type, ...] = (VerbRule, NounRule, AgentNounRule, CopularRule, ReciprocalRule, QuoteRule, LabelledAttackRule,
-                           ResignationCallRule, ContextQuoteRule, ClassifierRule)
+                           ResignationCallRule, ReportedAttackRule, ContextQuoteRule, ClassifierRule)
 #: Every rule kind a relation's `rule` can start with; each has a confidence in the lexicon.
 RULE_KINDS: tuple[str, ...] = tuple(dict.fromkeys(kind for rule in RULES for kind in rule.kinds))
 

@@ -50,12 +50,10 @@ class Vocabulary:
         self.resignation_calls = {k: v for k, v in rel.get("resignation_calls", {}).items() if not k.startswith("_")}
         self.classifier = {k: v for k, v in rel.get("classifier", {}).items() if not k.startswith("_")}
         self.not_criticism = set(self.classifier.get("not_criticism", []))
+        reported = rel.get("reported_attacks", {})
+        self.fault_words = set(reported.get("words", []))
+        self.fault_phrases = list(reported.get("phrases", []))
 
-    def classifier_confidence(self, probability: float) -> float:
-        """How often the classifier was right at this score, by the calibration in the lexicon."""
-        bands = self.classifier["confidence_by_band"]
-        band = max((b for b in bands if float(b) <= probability + 1e-9), key=float, default=min(bands, key=float))
-        return bands[band]
 
 
 def cue_pattern(cues: list[str]) -> re.Pattern:

@@ -1,0 +1,53 @@
+"""Reported attacks: 'X said Y had deceived the public', 'X said the party's sums do not add up':
+a speaker's reported clause whose subject (or the owner of its subject) is an entity and whose
+words find fault with it."""
+
+from __future__ import annotations
+
+from spacy.tokens import Token
+
+from kg.extraction.candidates import Arg, Candidate
+from kg.extraction.context import DocContext
+
+
+class ReportedAttackRule:
+    """A speech verb, a reported clause about a named entity, and a fault-finding word in that clause."""
+
+    name = "reported-attack"
+    version = "1"
+    kinds = ("reported-attack",)
+
+    def at(self, token: Token, ctx: DocContext) -> list[Candidate]:
+        if token.pos_ != "VERB" or token.lemma_.lower() not in ctx.vocab.speech_verbs or not ctx.asserted(token):
+            return []
+        speakers = ctx.subjects(token)
+        candidates = []
+        for clause in token.children:
+            if clause.dep_ != "ccomp" or clause.pos_ not in ("VERB", "AUX"):
+                continue
+            targets = _about(ctx, clause)
+            if targets and _finds_fault(ctx, clause):
+                candidates += ctx.pairs(speakers, "CRITICIZED", targets, token, "reported-attack", [])
+        return candidates
+
+    def after(self, ctx: DocContext) -> list[Candidate]:
+        return []
+
+
+def _about(ctx: DocContext, clause: Token) -> list[Arg]:
+    """Whom the reported clause is about: its subject, or the owner of its subject ('Y's sums')."""
+    found = []
+    for subject in (c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")):
+        found += [a for a in ctx.resolve(subject) if not a.pronoun] or [
+            a for c in subject.children if c.dep_ == "poss" for a in ctx.resolve(c) if not a.pronoun]
+    return found
+
+
+def _finds_fault(ctx: DocContext, clause: Token) -> bool:
+    """A fault-finding phrase in the clause ("do not add up"), or a fault-finding word in a clause
+    that is not negated ("did not deceive") nor hedged or conditional."""
+    text = " ".join(t.lower_ for t in clause.subtree)
+    if any(phrase in text for phrase in ctx.vocab.fault_phrases):
+        return True
+    words = ctx.vocab.fault_words
+    return not ctx.blocked_by_children(clause) and any(t.lemma_.lower() in words or t.lower_ in words for t in clause.subtree)
