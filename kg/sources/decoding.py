@@ -127,8 +127,8 @@ def detect(data: bytes) -> str | None:
     best = matches.best()
     if best is None:
         return None
-    for match in matches:
-        if match.encoding == WESTERN and match.chaos <= best.chaos + WESTERN_NEAR_TIE:
+    for match in matches:  # each match names the encodings that decode the data to the same text
+        if WESTERN in match.could_be_from_charset and match.chaos <= best.chaos + WESTERN_NEAR_TIE:
             return WESTERN
     return best.encoding
 

@@ -18,6 +18,8 @@ from kg.sources.html import article_from_html, declared_charset
 
 SKIPPED_UNIT = "WARC record"
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
+#: What _page_kind says of a response whose HTTP head could not be read: an error, not a skip.
+_NO_STATUS = "no HTTP status"
 
 
 def articles_from_warc(path: str, max_chars: int) -> Iterator[Article | SourceError | Skipped]:
@@ -35,11 +37,16 @@ def articles_from_warc(path: str, max_chars: int) -> Iterator[Article | SourceEr
 
 def _from_record(record, number: int, path: str, max_chars: int) -> Article | SourceError | Skipped:
     kind = _page_kind(record)
-    if kind is not None:
+    if kind is not None and kind != _NO_STATUS:
         return Skipped(path, SKIPPED_UNIT, kind)
     uri = record.headers.get("WARC-Target-URI")
     where = f"record {number} ({uri}): " if uri else f"record {number}: "
+    if kind == _NO_STATUS:
+        return SourceError(path, None, f"{where}response without an HTTP status line; is the archive cut off?")
+    expected = record.content_length
     body = record.reader.read()
+    if len(body) < expected and not _transfer_decoded(record):
+        return SourceError(path, None, f"{where}cut off after {len(body):,} of {expected:,} bytes")
     declared = record.http_charset if record.is_http else None
     html = decode(body, path, declared=declared or declared_charset(body))
     if isinstance(html, SourceError):
@@ -51,11 +58,19 @@ def _from_record(record, number: int, path: str, max_chars: int) -> Article | So
     )
 
 
+def _transfer_decoded(record) -> bool:
+    """Whether the payload was un-chunked or decompressed, so its length differs from the record's."""
+    headers = record.http_headers
+    return headers is not None and any(headers.get(name) for name in ("Transfer-Encoding", "Content-Encoding"))
+
+
 def _page_kind(record) -> str | None:
     """None for an HTML page worth reading; else what the record is, for the skipped count."""
     if record.record_type == WarcRecordType.response and record.is_http:
         status = record.http_headers.status_code if record.http_headers else None
-        if status is None or not 200 <= status < 300:
+        if status is None:
+            return _NO_STATUS
+        if not 200 <= status < 300:
             return f"HTTP {status}"
         content_type = record.http_content_type
     elif record.record_type == WarcRecordType.resource:
