@@ -71,6 +71,13 @@ def test_short_western_text_is_read_as_windows_1252(tmp_path):
     assert read_one(path).text == "It costs £5."
 
 
+def test_long_english_text_with_one_pound_sign_is_read_as_windows_1252(tmp_path):
+    sentence = "The council met on Monday and the mayor answered questions about the harbor repairs. "
+    text = sentence * 40 + "The repairs will cost £50m."
+    path = write(tmp_path, "one-pound.txt", text.encode("latin-1"))
+    assert read_one(path).text == text
+
+
 def test_text_in_another_script_is_detected(tmp_path):
     text = "Мэр Лючия Ферранте раскритиковала губернатора Томаса Брандта за задержку ремонта гавани."
     path = write(tmp_path, "ru.txt", text.encode("cp1251"))

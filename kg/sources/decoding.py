@@ -35,11 +35,14 @@ BYTE_ORDER_MARKS = (
 )
 
 #: charset-normalizer cannot tell the Western single-byte code pages apart on
-#: a short text ("It costs £5." fits a dozen of them equally well, Japanese
-#: cp932 first). Windows-1252, a superset of Latin-1's printable characters
-#: and the usual encoding of Western news exports, wins when it is this
-#: close to the best match (charset-normalizer's "chaos" score, 0 to 1).
-WESTERN_NEAR_TIE = 0.1
+#: a text with few non-ASCII bytes ("It costs £5." fits a dozen of them
+#: equally well; a long English story with one "£" reads as Japanese cp932,
+#: the "£" as a half-width katakana). Windows-1252, a superset of Latin-1's
+#: printable characters and the usual encoding of Western news exports, wins
+#: when its "chaos" score (0 to 1) is this close to the best match's and its
+#: "coherence" in some language (0 to 1) is no more than this below it.
+WESTERN_NEAR_TIE = 0.2
+WESTERN_COHERENCE_SLACK = 0.1
 WESTERN = "cp1252"
 
 
@@ -128,7 +131,11 @@ def detect(data: bytes) -> str | None:
     if best is None:
         return None
     for match in matches:  # each match names the encodings that decode the data to the same text
-        if WESTERN in match.could_be_from_charset and match.chaos <= best.chaos + WESTERN_NEAR_TIE:
+        if (
+            WESTERN in match.could_be_from_charset
+            and match.chaos <= best.chaos + WESTERN_NEAR_TIE
+            and match.coherence >= best.coherence - WESTERN_COHERENCE_SLACK
+        ):
             return WESTERN
     return best.encoding
 
