@@ -92,8 +92,10 @@ def main() -> int:
         articles = [r for r in results if isinstance(r, Article)]
         expected = [((r.get("title") or "").strip(), r["text"].strip()) for r in records]
         differing = sum(1 for a, e in zip(articles, expected) if (a.title or "", a.text) != e)
+        repeats = len(records) - len({" ".join(r["text"].split()) for r in records})
         print(f"read: {len(articles)} articles, {len(failures)} failures, "
-              f"{differing} whose title or text differs from the JSONL's")
+              f"{differing} whose title or text differs from the JSONL's; {repeats} repeat another's text"
+              " (with ids in the JSONL, without in the text files, so stored once from those)")
         for failure in failures[:10]:
             print(f"  {failure}")
 

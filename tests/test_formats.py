@@ -13,6 +13,7 @@ from __future__ import annotations
 import gzip
 import json
 import logging
+import sys
 from pathlib import Path
 
 import pytest
@@ -89,6 +90,23 @@ def test_detected_encoding_is_logged_at_debug_level(tmp_path, caplog):
     with caplog.at_level(logging.DEBUG, logger="kg"):
         read(path)
     assert f"{path}: not UTF-8, decoded as cp1252 (detected)" in caplog.messages
+
+
+BBC_POLITICS = REPO.parent / "shared" / "realnews" / "bbc-politics-2004.jsonl"
+
+
+@pytest.mark.skipif(not BBC_POLITICS.exists(), reason="needs ../shared/realnews/bbc-politics-2004.jsonl")
+def test_a_real_corpus_written_as_latin1_and_windows_1252_files_reads_like_its_jsonl(tmp_path):
+    """The read half of benchmarks/encodings_target.py (which also compares the graphs)."""
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    try:
+        from encodings_target import write_text_files
+    finally:
+        sys.path.remove(str(REPO / "benchmarks"))
+    records, replaced = write_text_files(BBC_POLITICS, tmp_path)
+    results = read(tmp_path)
+    assert replaced == 0
+    assert [(r.title, r.text) for r in results] == [(e["title"].strip(), e["text"].strip()) for e in records]
 
 
 def test_forced_encoding_is_used_as_given(tmp_path):
