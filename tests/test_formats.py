@@ -79,6 +79,12 @@ def test_long_english_text_with_one_pound_sign_is_read_as_windows_1252(tmp_path)
     assert read_one(path).text == text
 
 
+def test_utf16_without_byte_order_mark_is_detected(tmp_path):
+    text = "Mayor Lucia Ferrante met café owners on Quay Street on Friday."
+    path = write(tmp_path, "le.txt", text.encode("utf-16-le"))
+    assert read_one(path).text == text
+
+
 def test_text_in_another_script_is_detected(tmp_path):
     text = "Мэр Лючия Ферранте раскритиковала губернатора Томаса Брандта за задержку ремонта гавани."
     path = write(tmp_path, "ru.txt", text.encode("cp1251"))

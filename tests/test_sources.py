@@ -780,6 +780,7 @@ def test_bad_corpus_yields_one_result_per_input_without_raising():
         ("SourceError", "not-article.json"),
         ("Article", "one-huge-line.txt"),
         ("Article", "utf16-bom.txt"),
+        ("Article", "utf16le-no-bom.txt"),
         ("SourceError", "whitespace.txt"),
     ]
 

@@ -59,7 +59,11 @@ def decode(data: bytes, path: str, encoding: str | None = None, *, declared: str
     if bom:
         return _decode_as(data[len(bom) :], path, codec, label, offset=len(bom))
     if b"\0" in data[:SNIFF_BYTES]:
-        return SourceError(path, None, "binary file, not text")
+        wide = _wide_unicode(data[:SNIFF_BYTES])
+        if wide is None:
+            return SourceError(path, None, "binary file, not text")
+        log.debug("%s: no byte-order mark, decoded as %s (detected)", path, wide)
+        return _decode_as(data, path, wide, wide)
     for codec in ("utf-8", declared) if declared else ("utf-8",):
         try:
             return data.decode(codec)
@@ -81,20 +85,17 @@ def decoded_lines(
     encoding for the rest of the file (UTF-8 if they are valid UTF-8, else
     detected), so a large JSONL or CSV file streams. A line the decided
     encoding cannot decode becomes a SourceError and reading goes on.
-    UTF-16/32 files (by BOM or --encoding) are decoded whole: their line
-    ends are not single bytes.
+    UTF-16/32 files (by BOM, by detection when NUL bytes come early, or by
+    --encoding) are decoded whole: their line ends are not single bytes.
     """
     head = stream.read(SNIFF_BYTES)
     bom, codec, label = _byte_order_mark(head) if encoding is None else (b"", encoding, encoding)
-    if not _splits_on_newline_bytes(codec):
+    if not _splits_on_newline_bytes(codec) or (encoding is None and not bom and b"\0" in head):
         text = decode(head + stream.read(), path, encoding)
         if isinstance(text, SourceError):
             yield text
         else:
             yield from enumerate(io.StringIO(text, newline="\n"), 1)
-        return
-    if not bom and encoding is None and b"\0" in head:
-        yield SourceError(path, None, "binary file, not text")
         return
     decided = codec if bom or encoding is not None else None
     hint = "is --encoding right?" if encoding is not None else "re-save the file in one encoding"
@@ -138,6 +139,12 @@ def detect(data: bytes) -> str | None:
         ):
             return WESTERN
     return best.encoding
+
+
+def _wide_unicode(head: bytes) -> str | None:
+    """UTF-16 or UTF-32 without a byte-order mark, if that is what `head` holds (its NUL bytes say it may)."""
+    best = charset_normalizer.from_bytes(head[: len(head) // 4 * 4]).best()
+    return best.encoding if best is not None and best.encoding.startswith(("utf_16", "utf_32")) else None
 
 
 def _line_encoding(line: bytes) -> str:
