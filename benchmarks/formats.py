@@ -247,7 +247,7 @@ def run_csv(folder: Path, small: int, large: int, repeat: int) -> list[str]:
               "large": f"read CSV, {large:,} rows ({sizes['large']:.0f} MiB)",
               "parquet": f"read Parquet, {large:,} rows ({sizes['parquet']:.0f} MiB)",
               "jsonl": f"read JSONL, {large:,} lines ({sizes['jsonl']:.0f} MiB)"}
-    labels["held"] = f"control: CSV, {large:,} rows, every article kept"
+    labels["held"] = f"control: CSV, {large:,} rows, all kept"
     lines += [row(labels[name], best[name]) for name in ("small", "large", "parquet", "jsonl", "held")]
     lines += ["", ratio_line(f"peak RSS, CSV {large:,} rows / {small:,} rows", best["large"]["rss_mib"] / best["small"]["rss_mib"],
                              CSV_TARGET, "max")]

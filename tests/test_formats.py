@@ -128,6 +128,11 @@ def test_bytes_outside_the_forced_encoding_are_reported_with_line_and_offset(tmp
     )
 
 
+def test_forced_utf8_drops_a_byte_order_mark_from_the_first_jsonl_line(tmp_path):
+    path = write(tmp_path, "w.jsonl", b"\xef\xbb\xbf" + '{"id": "w1", "text": "Café owners met."}\n'.encode())
+    assert read_one(path, encoding="utf-8").id == "w1"
+
+
 def test_forced_encoding_applies_to_jsonl_lines(tmp_path):
     path = write(tmp_path, "w.jsonl", '{"id": "w1", "text": "Café owners met."}\n'.encode("cp1252"))
     assert read_one(path, encoding="cp1252").text == "Café owners met."

@@ -30,7 +30,7 @@ from kg.sources.html import article_from_html, declared_charset
 from kg.sources.tables import articles_from_csv, articles_from_parquet
 from kg.sources.warc import articles_from_warc
 
-__all__ = ["ReadOptions", "article_id", "read_articles"]
+__all__ = ["article_id", "read_articles"]
 
 log = logging.getLogger(__name__)
 

@@ -90,7 +90,11 @@ def decoded_lines(
     """
     head = stream.read(SNIFF_BYTES)
     bom, codec, label = _byte_order_mark(head) if encoding is None else (b"", encoding, encoding)
-    if not _splits_on_newline_bytes(codec) or (encoding is None and not bom and b"\0" in head):
+    wide = encoding is None and not bom and b"\0" in head
+    if wide and _wide_unicode(head) is None:
+        yield SourceError(path, None, "binary file, not text")  # said before reading the rest
+        return
+    if wide or not _splits_on_newline_bytes(codec):
         text = decode(head + stream.read(), path, encoding)
         if isinstance(text, SourceError):
             yield text
@@ -108,7 +112,8 @@ def decoded_lines(
             label = "UTF-8" if decided == "utf-8" else decided
             log.debug("%s: decoded as %s, decided at line %d", path, decided, lineno)
         try:
-            yield lineno, line.decode(decided or "ascii")
+            text = line.decode(decided or "ascii")
+            yield lineno, text[1:] if lineno == 1 and text.startswith("\ufeff") else text  # a BOM --encoding kept
         except UnicodeDecodeError as error:
             bad_offset = offset + skip + error.start
             yield SourceError(path, lineno, _undecodable_reason(label, line[error.start], bad_offset, hint))
