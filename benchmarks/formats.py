@@ -67,7 +67,8 @@ PAGE = """<!DOCTYPE html>
 {paragraphs}
 </article>
 <aside><h2>Most read</h2><ul><li><a href="/a">Harbor budget vote delayed</a></li>
-<li><a href="/b">Ferry fares to rise in spring</a></li><li><a href="/c">Council names new clerk</a></li></ul></aside></main>
+<li><a href="/b">Ferry fares to rise in spring</a></li>
+<li><a href="/c">Council names new clerk</a></li></ul></aside></main>
 <footer><p>All rights reserved. Contact the newsroom. Terms of use. Privacy.</p></footer>
 </body></html>
 """
@@ -93,8 +94,8 @@ def write_parquet(path: Path, rows: int, batch: int = 5_000) -> Path:
     import corpus
 
     articles = corpus.iter_articles(rows)
-    with pyarrow.parquet.ParquetWriter(path, pyarrow.schema([(name, pyarrow.string()) for name in
-                                                             ("id", "title", "published", "source", "url", "text")])) as out:
+    schema = pyarrow.schema([(name, pyarrow.string()) for name in ("id", "title", "published", "source", "url", "text")])
+    with pyarrow.parquet.ParquetWriter(path, schema) as out:
         while chunk := [article for _, article in zip(range(batch), articles)]:
             out.write_table(pyarrow.Table.from_pylist(chunk))
     return path
@@ -249,8 +250,8 @@ def run_csv(folder: Path, small: int, large: int, repeat: int) -> list[str]:
               "jsonl": f"read JSONL, {large:,} lines ({sizes['jsonl']:.0f} MiB)"}
     labels["held"] = f"control: CSV, {large:,} rows, all kept"
     lines += [row(labels[name], best[name]) for name in ("small", "large", "parquet", "jsonl", "held")]
-    lines += ["", ratio_line(f"peak RSS, CSV {large:,} rows / {small:,} rows", best["large"]["rss_mib"] / best["small"]["rss_mib"],
-                             CSV_TARGET, "max")]
+    memory_ratio = best["large"]["rss_mib"] / best["small"]["rss_mib"]
+    lines += ["", ratio_line(f"peak RSS, CSV {large:,} rows / {small:,} rows", memory_ratio, CSV_TARGET, "max")]
     lines += [f"{'  peak above the RSS after imports, ' + name:<66} "
               f"{best[name]['rss_mib'] - best[name]['rss_before_mib']:6.1f} MiB" for name in ("small", "large")]
     lines += [

@@ -76,7 +76,10 @@ class SkippedTally:
 
     def lines(self) -> list[str]:
         """One line per unit, e.g. "3 files of other types skipped: .pdf, .png"."""
-        said = {"file": ("file of another type", "files of other types"), "WARC record": ("WARC record", "WARC records")}
+        said = {
+            "file": ("file of another type", "files of other types"),
+            "WARC record": ("WARC record", "WARC records"),
+        }
         lines = []
         for unit, kinds in sorted(self.counts.items()):
             total = sum(kinds.values())

@@ -321,7 +321,9 @@ def test_feed_html_becomes_one_line_per_paragraph():
 def test_warc_html_page_becomes_an_article_and_other_records_are_skipped():
     path = FORMATS / "crawl.warc.gz"
     info, page, image = read(path)
-    assert (info, image) == (Skipped(str(path), "WARC record", "warcinfo"), Skipped(str(path), "WARC record", "image/png"))
+    assert (info, image) == (
+        Skipped(str(path), "WARC record", "warcinfo"), Skipped(str(path), "WARC record", "image/png")
+    )
     assert (page.origin, page.text, *fields(page)) == (
         f"{path} (record 2)",
         "Rep. Priya Raman criticized Gov. Thomas Brandt on Friday for raising ferry fares to Port Adley for the "
@@ -351,7 +353,8 @@ def test_warc_page_in_latin1_is_decoded_by_its_http_charset(tmp_path):
 def test_warc_error_pages_and_requests_are_skipped(tmp_path):
     request = formats.warc_record("request", b"GET / HTTP/1.1\r\n\r\n", uri=formats.PAGE_URI,
                                   content_type="application/http; msgtype=request", number=8)
-    path = write(tmp_path, "c.warc.gz", request + page_record(b"<html><body>Gone</body></html>", status="404 Not Found"))
+    gone = page_record(b"<html><body>Gone</body></html>", status="404 Not Found")
+    path = write(tmp_path, "c.warc.gz", request + gone)
     assert read(path) == [Skipped(str(path), "WARC record", "request"), Skipped(str(path), "WARC record", "HTTP 404")]
 
 
@@ -373,12 +376,16 @@ def test_cut_off_warc_keeps_the_records_before_the_cut(tmp_path):
 def test_warc_page_cut_off_is_reported(tmp_path):
     record = page_record(formats.PAGE.encode())
     path = write(tmp_path, "c.warc.gz", gzip.compress(gzip.decompress(record)[:700]))
-    assert read_one(path) == SourceError(str(path), None, f"record 1 ({formats.PAGE_URI}): cut off after 335 of 822 bytes")
+    assert read_one(path) == SourceError(
+        str(path), None, f"record 1 ({formats.PAGE_URI}): cut off after 335 of 822 bytes"
+    )
 
 
 def test_page_without_article_text_names_the_record(tmp_path):
     path = write(tmp_path, "c.warc.gz", page_record(b"<html><head><title>T</title></head><body></body></html>"))
-    assert read_one(path) == SourceError(str(path), None, f"record 1 ({formats.PAGE_URI}): no article text found in HTML")
+    assert read_one(path) == SourceError(
+        str(path), None, f"record 1 ({formats.PAGE_URI}): no article text found in HTML"
+    )
 
 
 # --- the command line -----------------------------------------------------------
