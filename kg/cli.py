@@ -47,7 +47,10 @@ class ExtractFormat(str, Enum):
     table = "table"
 
 
-Paths = Annotated[list[str], typer.Argument(help="Files, directories (recursive), globs, or - for stdin.", show_default=False)]
+Paths = Annotated[list[str], typer.Argument(
+    help="Files, directories (recursive), globs, or - for stdin. Formats by extension: .txt .md .html .htm .json "
+         ".jsonl .ndjson .csv .tsv .parquet .rss .atom .xml .warc .warc.gz; files of other types in a folder are "
+         "counted and skipped (-v names them).", show_default=False)]
 Model = Annotated[Optional[str], typer.Option("--model", envvar="KG_SPACY_MODEL", help="Installed spaCy pipeline to use.")]
 Without = Annotated[list[str], typer.Option(
     "--without", metavar="RULE", help="Switch an extraction rule off (repeatable); `kg rules` lists them.")]
@@ -62,6 +65,15 @@ BatchSize = Annotated[Optional[int], typer.Option(
     "--batch-size", show_default=False,
     help=f"Articles parsed and written per transaction, 1 to {config.BATCH_SIZE_LIMIT:,} "
          f"(env KG_BATCH_SIZE; default {config.DEFAULT_BATCH_SIZE}).")]
+Encoding = Annotated[Optional[str], typer.Option(
+    "--encoding", show_default=False,
+    help="Decode every text input with this encoding (latin-1, cp1252, utf-16 ...) instead of detecting it; "
+         "UTF-8 is tried first and any other encoding detected by default.")]
+Columns = Annotated[Optional[list[str]], typer.Option(
+    "--column", metavar="FIELD=COLUMN", show_default=False,
+    help="Table column (CSV, TSV, Parquet) to read an article field from, e.g. --column text=body; repeatable. "
+         "FIELD: text, title, published, url, source, author, id. Without it the usual names are looked for "
+         "(text/content/body/article, title/headline, date/published/publish_date, url/link, source/publisher, id).")]
 Verbose = Annotated[bool, typer.Option("--verbose", "-v", help="Log kg's and the Neo4j driver's debug messages to stderr (passwords are masked).")]
 Workers = Annotated[int, typer.Option("--workers", min=1, help="Processes that parse and extract, started once per run.")]
 Dask = Annotated[Optional[str], typer.Option(
@@ -155,6 +167,8 @@ def ingest(
     format: Annotated[SummaryFormat, typer.Option("--format", help="Summary as text or JSON.")] = SummaryFormat.text,
     verbose: Verbose = False,
     dask: Dask = None,
+    encoding: Encoding = None,
+    column: Columns = None,
     without: Without = None,
     no_classifier: NoClassifier = False,
 ) -> None:
@@ -173,6 +187,7 @@ def ingest(
         try:
             env = config.environment()
             limit, size = config.max_chars(max_chars, env), config.batch_size(batch_size, env)
+            reading = {"max_chars": limit, "encoding": config.encoding(encoding), "columns": config.columns(column)}
         except KgError as exc:
             raise _fail(exc)
         from kg.pipeline import ingest as run
@@ -197,7 +212,7 @@ def ingest(
                 if cluster is not None:
                     cluster.connect()  # a wrong address fails here, before any article is read
                 report = run(
-                    read_articles(paths, max_chars=limit),
+                    read_articles(paths, **reading),
                     store=store, nlp=None, model=model, lexicon=lex, batch_size=size, workers=workers, progress=progress,
                     extract=cluster.extract_batch if cluster is not None else None,
                     list_the_rest="-" not in paths,  # a feed on stdin may never end
@@ -263,6 +278,8 @@ def _print_summary(report) -> None:
     for predicate in PREDICATES:
         table.add_row(predicate, str(report.relations.get(predicate, 0)))
     out.print(table)
+    for line in report.skipped_other.lines():
+        out.print(line, highlight=False, markup=False)
 
 
 class _progress:
@@ -305,6 +322,9 @@ def extract(
     format: Annotated[ExtractFormat, typer.Option("--format", help="jsonl: one object per article; json: one array; table: one row per relation.")] = ExtractFormat.jsonl,
     max_chars: MaxChars = None,
     workers: Workers = 1,
+    encoding: Encoding = None,
+    column: Columns = None,
+    verbose: Verbose = False,
     without: Without = None,
     no_classifier: NoClassifier = False,
 ) -> None:
@@ -313,24 +333,29 @@ def extract(
     Example: kg extract examples/articles/ --format table
     """
     from kg.pipeline import extract_graphs
-    from kg.records import SourceError
+    from kg.records import Skipped, SkippedTally, SourceError
     from kg.sources import read_articles
 
+    _logging(verbose)
     try:
-        limit = config.max_chars(max_chars)
+        reading = {"max_chars": config.max_chars(max_chars), "encoding": config.encoding(encoding),
+                   "columns": config.columns(column)}
         nlp, lex = _pipeline(model, lexicon, _switched_off(without, no_classifier))
     except KgError as exc:
         raise _fail(exc)
     failures: list[SourceError] = []
+    skipped = SkippedTally()
 
     def failed(record: SourceError) -> None:
         failures.append(record)
         _say("[yellow]skipped[/yellow]", record)
 
     def articles():
-        for record in read_articles(paths, max_chars=limit):
+        for record in read_articles(paths, **reading):
             if isinstance(record, SourceError):
                 failed(record)
+            elif isinstance(record, Skipped):
+                skipped.add(record)
             else:
                 yield record
 
@@ -348,6 +373,8 @@ def extract(
             for r in graph["relations"]:
                 table.add_row(graph["id"], r["subject"], r["predicate"], r["object"], r["amount"] or "", r["sentence"])
         out.print(table)
+    for line in skipped.lines():
+        _say("[yellow]note:[/yellow]", line)
     raise typer.Exit(code=1 if failures else 0)
 
 

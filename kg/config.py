@@ -18,6 +18,7 @@ the flag or variable it came from.
 
 from __future__ import annotations
 
+import codecs
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -100,3 +101,29 @@ def _bounded(flag: str, variable: str, value: int | None, env: dict[str, str] | 
     if not 1 <= raw <= limit:
         raise ConfigError(f"{source} must be from 1 to {limit:,}, not {raw:,}")
     return raw
+
+
+def encoding(value: str | None) -> str | None:
+    """--encoding: a codec Python knows, by any of its names (latin-1, cp1252, shift_jis ...)."""
+    if value is None:
+        return None
+    try:
+        return codecs.lookup(value).name
+    except LookupError:
+        raise ConfigError(f"--encoding {value}: unknown encoding (examples: utf-8, latin-1, cp1252, utf-16)") from None
+
+
+def columns(options: list[str] | None) -> dict[str, str]:
+    """--column FIELD=COLUMN options as {field: column}, FIELD an article field."""
+    from kg.sources.articles import ARTICLE_FIELDS
+
+    mapping = {}
+    for option in options or []:
+        field_name, equals, column = option.partition("=")
+        field_name, column = field_name.strip().lower(), column.strip()
+        if not equals or not column or field_name not in ARTICLE_FIELDS:
+            raise ConfigError(
+                f"--column {option}: expected FIELD=COLUMN with FIELD one of {', '.join(ARTICLE_FIELDS)}"
+            )
+        mapping[field_name] = column
+    return mapping

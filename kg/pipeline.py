@@ -58,7 +58,7 @@ from kg.evaluate import Report, Triple, score
 from kg.extraction import ArticleExtractor, reading_text
 from kg.lexicon import Lexicon
 from kg.nlp import load_pipeline
-from kg.records import Article, ArticleGraph, SourceError
+from kg.records import Article, ArticleGraph, Skipped, SkippedTally, SourceError
 from kg.resolve import Resolver
 from kg.sources import article_id, read_articles
 from kg.store import GraphStore
@@ -104,6 +104,8 @@ class IngestReport:
     entities: set[str] = field(default_factory=set)
     relations: Counter = field(default_factory=Counter)
     failed: list[SourceError] = field(default_factory=list)
+    #: Inputs passed over on purpose: files of other types in a folder, WARC records that are no HTML pages.
+    skipped_other: SkippedTally = field(default_factory=SkippedTally)
     #: Articles not written because the store failed (the batch it failed on
     #: and every one after it) or because the run was interrupted (the batch
     #: being written, which may or may not have been committed).
@@ -125,6 +127,7 @@ class IngestReport:
             "articles_written": self.articles_written,
             "skipped_already_ingested": self.skipped_known,
             "failed": [{"path": e.path, "line": e.line, "reason": e.reason} for e in self.failed],
+            "skipped_other": self.skipped_other.as_dict(),
             "not_written": [{"id": a.id, "origin": a.origin} for a in self.not_written],
             "store_error": self.store_error,
             "rest_unread": self.rest_unread,
@@ -140,7 +143,8 @@ def evaluate_gold(path, *, nlp: Language, lexicon: Lexicon) -> Report:
     for record in read_articles([str(path)]):
         if isinstance(record, SourceError):
             raise ConfigError(f"gold file {record}")
-        items.append(record)
+        if isinstance(record, Article):
+            items.append(record)
     gold = {}
     with open(path, encoding="utf-8") as lines:
         for line in lines:
@@ -360,7 +364,7 @@ class _Interrupts:
 
 
 def ingest(
-    records: Iterable[Article | SourceError], *, store: GraphStore, nlp: Language | None, lexicon: Lexicon,
+    records: Iterable[Article | SourceError | Skipped], *, store: GraphStore, nlp: Language | None, lexicon: Lexicon,
     batch_size: int = DEFAULT_BATCH_SIZE, workers: int = 1, progress: Progress | None = None,
     extract: Extract | None = None, model: str | None = None, list_the_rest: bool = True,
 ) -> IngestReport:
@@ -413,7 +417,7 @@ class _Ingest:
         #: The batch being written, in a thread, while the next one is parsed.
         self.writing: tuple[list[Article], Future] | None = None
 
-    def run(self, records: Iterable[Article | SourceError]) -> IngestReport:
+    def run(self, records: Iterable[Article | SourceError | Skipped]) -> IngestReport:
         report, interrupts = self.report, self.interrupts
         records = iter(records)
         with interrupts.terminating():
@@ -442,7 +446,7 @@ class _Ingest:
             self.progress(report)
         return report
 
-    def _read(self, records: Iterator[Article | SourceError]) -> None:
+    def _read(self, records: Iterator[Article | SourceError | Skipped]) -> None:
         batch: list[Article] = []
         for record in records:
             if (article := self._count(record)) is not None:
@@ -455,11 +459,14 @@ class _Ingest:
         self._take(batch)
         self._settle()
 
-    def _count(self, record: Article | SourceError) -> Article | None:
+    def _count(self, record: Article | SourceError | Skipped) -> Article | None:
         """Count one input record; the article, if it is the first with its id in this run."""
         report = self.report
         if isinstance(record, SourceError):
             report.failed.append(record)
+            return None
+        if isinstance(record, Skipped):
+            report.skipped_other.add(record)
             return None
         report.articles_read += 1
         if record.id in self.seen:
@@ -522,7 +529,7 @@ class _Ingest:
             report.relations.update(r.predicate for r in graph.relations)
         log.debug("wrote %d article(s), %d in all", len(written), report.articles_written)
 
-    def _stop(self, exc: StoreError, records: Iterator[Article | SourceError]) -> None:
+    def _stop(self, exc: StoreError, records: Iterator[Article | SourceError | Skipped]) -> None:
         """After a store failure: list what was not written, reading the rest of the input without parsing it."""
         log.debug("store failed: %s", exc)
         report = self.report

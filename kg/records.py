@@ -1,6 +1,6 @@
 """Typed records that flow one way through the pipeline.
 
-sources -> Article | SourceError
+sources -> Article | SourceError | Skipped
 extract -> ArticleGraph (entities and relations of one article)
 resolve -> ArticleGraph with store-wide entity ids
 store   -> WriteStats
@@ -39,6 +39,48 @@ class SourceError:
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
         return f"{where}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """An input passed over on purpose, counted so that the totals add up to what was given.
+
+    `unit` is "file" (a file of a type kg does not read, found in a folder or
+    by a pattern) or "WARC record" (a record that is not an HTML page);
+    `kind` is the file's extension or the record's type.
+    """
+
+    path: str
+    unit: str
+    kind: str
+
+
+@dataclass
+class SkippedTally:
+    """Skipped inputs counted by unit and kind, for a run's summary."""
+
+    counts: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    def add(self, item: Skipped) -> None:
+        kinds = self.counts.setdefault(item.unit, {})
+        kinds[item.kind] = kinds.get(item.kind, 0) + 1
+
+    def lines(self) -> list[str]:
+        """One line per unit, e.g. "3 files of other types skipped: .pdf, .png"."""
+        said = {
+            "file": ("file of another type", "files of other types"),
+            "WARC record": ("WARC record", "WARC records"),
+        }
+        lines = []
+        for unit, kinds in sorted(self.counts.items()):
+            total = sum(kinds.values())
+            one, many = said.get(unit, (unit, unit + "s"))
+            reason = "" if unit == "file" else " (not HTML pages)"
+            lines.append(f"{total} {one if total == 1 else many} skipped{reason}: {', '.join(sorted(kinds))}")
+        return lines
+
+    def as_dict(self) -> dict[str, dict[str, int]]:
+        return {unit: dict(sorted(kinds.items())) for unit, kinds in sorted(self.counts.items())}
 
 
 @dataclass(frozen=True)

@@ -95,3 +95,16 @@ def test_throughput_benchmark_smoke(tmp_path):
         assert micro["batched_census"] == micro["naive_census"]
     else:
         assert "skipped" in printed
+
+
+@pytest.mark.slow
+def test_formats_benchmark_smoke(tmp_path):
+    argv = [sys.executable, str(BENCHMARKS / "formats.py"), "--small-rows", "20", "--large-rows", "200",
+            "--warc-articles", "4"]
+    done = subprocess.run(argv, capture_output=True, text=True, cwd=tmp_path, timeout=900, check=False)
+    assert done.returncode == 0, done.stderr[-3000:]
+    printed = done.stdout
+    for row in ("read CSV, 20 rows", "read CSV, 200 rows", "read Parquet, 20 rows", "read Parquet, 200 rows", "ingest WARC into the embedded store",
+                "peak RSS, CSV 200 rows / 20 rows", "ingest throughput, WARC / JSONL",
+                "HTML extraction (read WARC - read JSONL), per article"):
+        assert row in printed

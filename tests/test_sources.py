@@ -24,14 +24,14 @@ from pathlib import Path
 
 import pytest
 
-from kg.records import Article, SourceError
+from kg.records import Article, Skipped, SkippedTally, SourceError
 from kg.sources import article_id, read_articles
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples" / "articles"
 BAD = ROOT / "tests" / "data" / "bad"
 MIXED = ROOT / "tests" / "data" / "mixed"
-SUPPORTED = ".txt .md .html .htm .json .jsonl .ndjson"
+SUPPORTED = ".txt .md .html .htm .json .jsonl .ndjson .csv .tsv .parquet .rss .atom .xml .warc .warc.gz"
 
 
 def read(*paths: Path | str, **options) -> list[Article | SourceError]:
@@ -179,15 +179,21 @@ def test_html_without_body_is_reported():
     )
 
 
-def test_deeply_nested_html_is_reported_cleanly():
-    assert read_one(BAD / "nested.html") == SourceError(str(BAD / "nested.html"), None, "no article text found in HTML")
+def test_paragraph_in_deeply_nested_html_is_found_by_the_fallback():
+    article = read_one(BAD / "nested.html")
+    assert (article.title, article.text) == (
+        "Ferrante criticizes Brandt over harbor delay",
+        "Mayor Lucia Ferrante criticized Gov. Thomas Brandt on Friday for delaying the harbor repairs again. "
+        "Ferrante said the city had waited eight years for the state to act, and that the council would not wait "
+        "any longer. Brandt's office said the governor would answer the mayor's letter next week.",
+    )
 
 
 def test_html_parser_failure_is_reported_and_the_batch_goes_on(monkeypatch, tmp_path):
     def crash(*args, **kwargs):
         raise RecursionError("maximum recursion depth exceeded")
 
-    monkeypatch.setattr("kg.sources.trafilatura.bare_extraction", crash)
+    monkeypatch.setattr("kg.sources.html.trafilatura.bare_extraction", crash)
     page = write(tmp_path, "a.html", "<html><body><p>x</p></body></html>")
     text = write(tmp_path, "b.txt", "Title\n\nBody.")
     assert summary(read(page, text)) == [
@@ -377,15 +383,25 @@ def test_jsonl_with_crlf_line_ends_is_read(tmp_path):
     ]
 
 
-def test_jsonl_line_with_a_bad_byte_is_reported_and_the_rest_is_read(tmp_path):
-    content = b'{"id": "g1", "text": "Good."}\n{"id": "bad", "text": "caf\xe9"}\n{"id": "g3", "text": "Also good."}\n'
+def test_jsonl_encoding_is_decided_by_the_first_line_that_is_not_ascii(tmp_path):
+    content = b'{"id": "g1", "text": "Good."}\n{"id": "g2", "text": "Caf\xe9 owners met Mayor Lucia Ferrante."}\n'
     path = write(tmp_path, "latin.jsonl", content)
+    assert [article.text for article in read(path)] == ["Good.", "Café owners met Mayor Lucia Ferrante."]
+
+
+def test_jsonl_line_in_another_encoding_than_the_lines_before_is_reported_and_the_rest_is_read(tmp_path):
+    content = (
+        '{"id": "g1", "text": "Café."}\n'.encode()
+        + b'{"id": "bad", "text": "caf\xe9"}\n'
+        + b'{"id": "g3", "text": "Also good."}\n'
+    )
+    path = write(tmp_path, "mixed.jsonl", content)
     assert summary(read(path)) == [
         ("article", f"{path}:1", "g1"),
-        ("error", str(path), 2, "not valid UTF-8 text (byte 0xe9 at offset 56); re-save the file as UTF-8"),
+        ("error", str(path), 2, "not valid UTF-8 text (byte 0xe9 at offset 57); re-save the file in one encoding"),
         ("article", f"{path}:3", "g3"),
     ]
-    assert content[56] == 0xE9
+    assert content[57] == 0xE9
 
 
 def test_jsonl_with_only_blank_lines_is_empty(tmp_path):
@@ -451,15 +467,13 @@ def test_ids_do_not_change_between_runs():
 # --- paths, directories and globs ---------------------------------------------
 
 
-def test_directory_is_read_recursively_in_path_order_skipping_hidden_and_other_files(tmp_path):
+def test_directory_is_read_recursively_in_path_order_skipping_hidden_files(tmp_path):
     write(tmp_path, "b.txt", "B\n\nb body")
     write(tmp_path, "a/z.md", "Z\n\nz body")
     write(tmp_path, "a/sub/y.txt", "Y\n\ny body")
     write(tmp_path, "a.txt", "A\n\na body")
     write(tmp_path, ".hidden.txt", "H\n\nhidden body")
     write(tmp_path, ".git/c.txt", "C\n\nhidden dir body")
-    write(tmp_path, "notes.csv", "x,y\n")
-    write(tmp_path, "README", "no extension")
     assert [Path(article.origin).relative_to(tmp_path).as_posix() for article in read(tmp_path)] == [
         "a.txt",
         "a/sub/y.txt",
@@ -468,9 +482,42 @@ def test_directory_is_read_recursively_in_path_order_skipping_hidden_and_other_f
     ]
 
 
+def test_files_of_other_types_in_a_directory_are_counted_as_skipped(tmp_path):
+    write(tmp_path, "a.txt", "A\n\na body")
+    write(tmp_path, "photo.PNG", b"\x89PNG\r\n")
+    write(tmp_path, "sub/report.pdf", b"%PDF-1.7")
+    write(tmp_path, "README", "no extension")
+    assert [(type(item).__name__, Path(getattr(item, "origin", None) or item.path).name) for item in read(tmp_path)] == [
+        ("Skipped", "README"),
+        ("Article", "a.txt"),
+        ("Skipped", "photo.PNG"),
+        ("Skipped", "report.pdf"),
+    ]
+    assert read(tmp_path)[2] == Skipped(str(tmp_path / "photo.PNG"), "file", ".png")
+
+
+def test_skipped_files_are_summarised_in_one_line_per_unit():
+    tally = SkippedTally()
+    for item in (
+        Skipped("a.png", "file", ".png"),
+        Skipped("b.pdf", "file", ".pdf"),
+        Skipped("c.png", "file", ".png"),
+        Skipped("d.warc.gz", "WARC record", "request"),
+    ):
+        tally.add(item)
+    assert tally.lines() == [
+        "1 WARC record skipped (not HTML pages): request",
+        "3 files of other types skipped: .pdf, .png",
+    ]
+    assert tally.as_dict() == {"WARC record": {"request": 1}, "file": {".pdf": 1, ".png": 2}}
+
+
 def test_directory_without_article_files_is_reported(tmp_path):
-    write(tmp_path, "notes.csv", "x,y\n")
-    assert read_one(tmp_path) == SourceError(str(tmp_path), None, f"no article files ({SUPPORTED}) in this directory")
+    write(tmp_path, "notes.pdf", b"%PDF-1.7")
+    assert read(tmp_path) == [
+        SourceError(str(tmp_path), None, f"no article files ({SUPPORTED}) in this directory"),
+        Skipped(str(tmp_path / "notes.pdf"), "file", ".pdf"),
+    ]
 
 
 def test_missing_path_is_reported(tmp_path):
@@ -479,8 +526,8 @@ def test_missing_path_is_reported(tmp_path):
 
 
 def test_named_file_with_unsupported_extension_is_reported(tmp_path):
-    path = write(tmp_path, "data.csv", "x,y\n")
-    assert read_one(path) == SourceError(str(path), None, f"unsupported file type '.csv'; supported: {SUPPORTED}")
+    path = write(tmp_path, "data.pdf", b"%PDF-1.7")
+    assert read_one(path) == SourceError(str(path), None, f"unsupported file type '.pdf'; supported: {SUPPORTED}")
 
 
 def test_named_file_without_extension_is_reported(tmp_path):
@@ -497,10 +544,10 @@ def test_glob_pattern_reads_matches_in_sorted_order(tmp_path):
     assert [Path(article.origin).name for article in read(tmp_path / "**" / "*.txt")] == ["a.txt", "c.txt", "d.txt"]
 
 
-def test_glob_pattern_skips_unsupported_matches(tmp_path):
+def test_glob_pattern_counts_unsupported_matches_as_skipped(tmp_path):
     write(tmp_path, "a.txt", "A\n\nbody")
-    write(tmp_path, "a.csv", "x,y")
-    assert [Path(article.origin).name for article in read(tmp_path / "a.*")] == ["a.txt"]
+    write(tmp_path, "a.pdf", b"%PDF-1.7")
+    assert [type(item) for item in read(tmp_path / "a.*")] == [Skipped, Article]
 
 
 def test_glob_pattern_matching_nothing_is_reported(tmp_path):
@@ -509,9 +556,9 @@ def test_glob_pattern_matching_nothing_is_reported(tmp_path):
 
 
 def test_glob_pattern_matching_only_other_files_is_reported(tmp_path):
-    write(tmp_path, "a.csv", "x,y")
-    pattern = str(tmp_path / "*.csv")
-    assert read_one(pattern) == SourceError(pattern, None, f"no article files ({SUPPORTED}) match this pattern")
+    write(tmp_path, "a.pdf", b"%PDF-1.7")
+    pattern = str(tmp_path / "*.pdf")
+    assert read(pattern)[0] == SourceError(pattern, None, f"no article files ({SUPPORTED}) match this pattern")
 
 
 def test_paths_are_read_in_the_order_given(tmp_path):
@@ -601,10 +648,10 @@ def test_binary_file_is_reported():
 
 
 def test_undecodable_file_names_line_byte_and_offset():
-    assert read_one(BAD / "undecodable.txt") == SourceError(
-        str(BAD / "undecodable.txt"), 2, "not valid UTF-8 text (byte 0xe9 at offset 68); re-save the file as UTF-8"
+    assert read_one(MIXED / "undecodable.txt") == SourceError(
+        str(MIXED / "undecodable.txt"), 2, "not valid UTF-16 text (byte 0x00 at offset 138); re-save the file as UTF-8"
     )
-    assert (BAD / "undecodable.txt").read_bytes()[68] == 0xE9
+    assert (MIXED / "undecodable.txt").read_bytes()[138:140] == b"\x00\xd8"  # a lone surrogate
 
 
 def test_utf16_with_bom_is_read():
@@ -723,16 +770,17 @@ def test_bad_corpus_yields_one_result_per_input_without_raising():
         ("SourceError", "broken.jsonl"),
         ("Article", "crlf.txt"),
         ("SourceError", "empty.txt"),
+        ("Article", "latin1.txt"),
         ("Article", "nasty-names.jsonl:1"),
         ("Article", "nasty-names.jsonl:2"),
         ("Article", "nasty-names.jsonl:3"),
-        ("SourceError", "nested.html"),
+        ("Article", "nested.html"),
         ("SourceError", "no-body.html"),
         ("Article", "non-english.txt"),
         ("SourceError", "not-article.json"),
         ("Article", "one-huge-line.txt"),
-        ("SourceError", "undecodable.txt"),
         ("Article", "utf16-bom.txt"),
+        ("Article", "utf16le-no-bom.txt"),
         ("SourceError", "whitespace.txt"),
     ]
 
@@ -748,7 +796,7 @@ def test_mixed_batch_reads_the_good_files_and_reports_the_bad_ones():
             "error",
             f"{path}/undecodable.txt",
             2,
-            "not valid UTF-8 text (byte 0xe9 at offset 68); re-save the file as UTF-8",
+            "not valid UTF-16 text (byte 0x00 at offset 138); re-save the file as UTF-8",
         ),
         ("article", f"{path}/wire.jsonl:1", "mixed-1"),
         ("article", f"{path}/wire.jsonl:2", "mixed-2"),
