@@ -55,8 +55,7 @@ def article_from_html(
     if document is None:
         return SourceError(path, line, f"{where}no article text found in HTML")
     title = document.title
-    first_line, _, rest = document.text.strip().partition("\n")
-    body = rest if title and first_line.strip() == title.strip() and rest.strip() else document.text
+    body = _without_headline(document.text.strip(), (title or "").strip())
     return make_article(
         text=body,
         title=title,
@@ -70,6 +69,17 @@ def article_from_html(
         max_chars=max_chars,
         where=where,
     )
+
+
+def _without_headline(text: str, title: str) -> str:
+    """The text less its headline line; trafilatura 2.2 may glue the headline to the first paragraph
+    ("Audit delayRaymond Castellano ..."), so a title the text starts with is cut off too."""
+    first_line, _, rest = text.partition("\n")
+    if title and first_line.strip() == title and rest.strip():
+        return rest
+    if title and text.startswith(title) and text[len(title):].strip():
+        return text[len(title):].lstrip()
+    return text
 
 
 def _main_text(html: str) -> Document | None:
