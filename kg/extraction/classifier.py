@@ -131,6 +131,16 @@ def _role(chain: list[Token], verb: Token) -> str:
     return "self" if chain[0].i == verb.i else "-"
 
 
+@lru_cache(maxsize=1)
+def _cue_kinds() -> dict[str, tuple[str, ...]]:
+    """Each cue lemma's kinds, for one look-up a word."""
+    kinds: dict[str, tuple[str, ...]] = {}
+    for kind, lemmas in load_cues().items():
+        for lemma in lemmas:
+            kinds[lemma] = (*kinds.get(lemma, ()), kind)
+    return kinds
+
+
 def _kind(lemma: str, cues: dict[str, frozenset[str]]) -> str:
     for kind in ("negative", "positive", "say"):
         if lemma in cues[kind]:
@@ -163,14 +173,9 @@ def pair_features(doc: Doc, p_tokens: tuple[int, int], q_tokens: tuple[int, int]
     features.append(f"gap:{min(gap, 10) if gap < 10 else (15 if gap < 20 else 25)}")
 
     # Cues anywhere in the window and between the mentions.
-    for lemma in {t.lemma_.lower() for t in m.window}:
-        for kind in ("negative", "positive", "say", "shift"):
-            if lemma in cues[kind]:
-                features.append(f"cue:{kind}")
-    for lemma in set(between):
-        for kind in ("negative", "positive", "say", "shift"):
-            if lemma in cues[kind]:
-                features.append(f"cuem:{kind}")
+    kinds_of = _cue_kinds()
+    features += [f"cue:{kind}" for kind in {k for t in m.window for k in kinds_of.get(t.lemma_.lower(), ())}]
+    features += [f"cuem:{kind}" for kind in {k for lemma in between for k in kinds_of.get(lemma, ())}]
 
     # The dependency path between the mentions' heads.
     p_chain, q_chain = _ancestors(p.root), _ancestors(q.root)
@@ -295,8 +300,8 @@ class RelationClassifier:
 
     def indices(self, features: Iterable[str]) -> list[int]:
         """The model's columns for a pair's features, each once."""
-        vocabulary = self.vocabulary
-        return sorted({vocabulary[f] for f in features if f in vocabulary})
+        found = map(self.vocabulary.get, features)
+        return sorted({column for column in found if column is not None})
 
     def scores(self, rows: Sequence[Sequence[int]]) -> np.ndarray:
         out = np.empty((len(rows), self.coef.shape[1]), dtype=np.float32)
