@@ -42,9 +42,9 @@ def models_dir() -> Path:
 
 
 @lru_cache(maxsize=1)
-def load_cues(path: str | None = None) -> dict[str, frozenset[str]]:
+def load_cues() -> dict[str, frozenset[str]]:
     """Cue lemmas by kind (negative, positive, say, shift) from the packaged JSON file."""
-    data = json.loads(Path(path or models_dir() / CUES_FILE).read_text(encoding="utf-8"))
+    data = json.loads((models_dir() / CUES_FILE).read_text(encoding="utf-8"))
     return {kind: frozenset(words) for kind, words in data.items() if not kind.startswith("_")}
 
 
@@ -310,7 +310,11 @@ class RelationClassifier:
         return out
 
     def predict(self, doc: Doc, pairs: list[Pair]) -> np.ndarray:
-        """An (n, 5) array of class probabilities for each (p, q) pair of token spans."""
+        """An (n, 5) array of class probabilities, one row per pair.
+
+        Each pair is two token spans [start, end) of `doc`, p before q and
+        usually in one sentence, as in training; rows are in pair order.
+        """
         if not pairs:
             return np.zeros((0, len(self.intercept)), dtype=np.float64)
         return self.probabilities([self.indices(pair_features(doc, p, q)) for p, q in pairs])
