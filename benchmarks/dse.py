@@ -86,7 +86,7 @@ def progress(done: int, total: int, what: str) -> None:
 
 def run_pipeline(examples: list[DSEExample], model: str | None) -> dict:
     """kg's extractor on each plain sentence; its relations read as DSE classes."""
-    from kg.extract import ArticleExtractor
+    from kg.extraction import ArticleExtractor
     from kg.lexicon import load_lexicon
     from kg.nlp import load_pipeline
     from kg.records import Article

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import importlib.util
 import json
 import sys
 import time
@@ -197,9 +198,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     for name in ("train.txt", "valid.txt"):
         if not (args.data / name).is_file():
             parser.error(f"{args.data / name} not found")
-    try:
-        import sklearn  # noqa: F401
-    except ImportError:
+    if importlib.util.find_spec("sklearn") is None:
         parser.error("training needs scikit-learn: pip install 'kg[train]'")
     from kg.nlp import load_pipeline
 

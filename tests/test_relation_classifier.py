@@ -7,6 +7,7 @@ skip-if-absent check at the end.
 from __future__ import annotations
 
 import importlib.util
+import subprocess
 import sys
 from pathlib import Path
 
@@ -164,3 +165,11 @@ def test_meets_the_negative_target_on_dse_valid():
     negative = result["figures"]["negative"]
     assert negative["f1"] >= 0.72 and negative["precision"] >= 0.75
     assert result["thresholded"]["negative_precision_0.80"]["negative"]["precision"] >= 0.80
+
+
+def test_runs_without_scikit_learn():
+    script = ("import sys; sys.modules['sklearn'] = None\n"
+              "from kg.extraction.classifier import RelationClassifier\n"
+              "print(len(RelationClassifier.load().vocabulary) > 0)")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "True"

@@ -159,6 +159,7 @@ def _sentence_features(ctx: DocContext, sentence: Span, entities: int) -> dict[s
         "speech": float(bool(lemmas & ctx.vocab.speech_verbs)),
         "quotation": float(any(t.i in ctx.quoted for t in sentence)),
         "many_entities": float(entities >= 4),
+        "two_entities": float(entities == 2),
     }
 
 

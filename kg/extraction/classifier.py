@@ -42,23 +42,72 @@ def models_dir() -> Path:
 
 
 @lru_cache(maxsize=1)
-def load_cues(path: str | None = None) -> dict[str, frozenset[str]]:
+def load_cues() -> dict[str, frozenset[str]]:
     """Cue lemmas by kind (negative, positive, say, shift) from the packaged JSON file."""
-    data = json.loads(Path(path or models_dir() / CUES_FILE).read_text(encoding="utf-8"))
+    data = json.loads((models_dir() / CUES_FILE).read_text(encoding="utf-8"))
     return {kind: frozenset(words) for kind, words in data.items() if not kind.startswith("_")}
 
 
 # -- features --------------------------------------------------------------------
 
 
+class _Window:
+    """The sentences holding a pair, with each token's attributes read once for all its pairs."""
+
+    def __init__(self, doc: Doc, start: int, end: int):
+        self.start, self.end = start, end
+        #: Lemmas as features see them: numbers and named entities as markers.
+        self.lemma: list[str] = []
+        #: Entity IOB tags, to collapse a multi-token entity into one marker.
+        self.iob: list[str] = []
+        #: Whether an odd number of quote marks opens before each token.
+        self.quoted: list[bool] = []
+        lemmas = set()
+        marks = 0
+        for token in doc[start:end]:
+            self.quoted.append(marks % 2 == 1)
+            marks += _is_quote_mark(token)
+            lemma = token.lemma_.lower()
+            lemmas.add(lemma)
+            if token.like_num:
+                self.lemma.append("<NUM>")
+            elif token.ent_type_ in _ENTITY_TYPES:
+                self.lemma.append(f"<{token.ent_type_}>")
+            else:
+                self.lemma.append(lemma)
+            self.iob.append(token.ent_iob_)
+        kinds_of = _cue_kinds()
+        #: Cue kinds of any word in the window.
+        self.cue_kinds = {kind for lemma in lemmas for kind in kinds_of.get(lemma, ())}
+
+    @classmethod
+    def around(cls, doc: Doc, p: tuple[int, int], q: tuple[int, int]) -> _Window:
+        start, end = _window_bounds(doc, p, q)
+        return cls(doc, start, end)
+
+
+def _window_bounds(doc: Doc, p: tuple[int, int], q: tuple[int, int]) -> tuple[int, int]:
+    """The sentences from p's to q's; the whole Doc when it has no sentence boundaries."""
+    if not doc.has_annotation("SENT_START") and not doc.has_annotation("DEP"):
+        return 0, len(doc)
+    first, last = doc[p[0]].sent, doc[q[1] - 1].sent
+    return min(first.start, last.start), max(first.end, last.end)
+
+
+def _is_quote_mark(token: Token) -> bool:
+    """A quote mark, not the apostrophe of a possessive."""
+    return token.text in _QUOTES and token.lower_ != "'s" and not (
+        token.text in {"’", "'"} and token.i > 0 and token.nbor(-1).whitespace_ == "" and token.dep_ == "case")
+
+
 @dataclass(frozen=True)
 class _Mentions:
-    """The two mentions of a pair and the sentence window they sit in."""
+    """The two mentions of a pair and the window they sit in."""
 
     doc: Doc
     p: Span
     q: Span
-    window: Span
+    window: _Window
 
     def marker(self, i: int) -> str | None:
         if self.p.start <= i < self.p.end:
@@ -68,31 +117,14 @@ class _Mentions:
         return None
 
 
-def _window(doc: Doc, p: Span, q: Span) -> Span:
-    """The sentences from p's to q's; the whole Doc when it has no sentence boundaries."""
-    if not doc.has_annotation("SENT_START") and not doc.has_annotation("DEP"):
-        return doc[:]
-    first, last = doc[p.start].sent, doc[q.end - 1].sent
-    return doc[min(first.start, last.start):max(first.end, last.end)]
-
-
-def _norm(token: Token, lemma: bool = False) -> str:
-    if token.like_num:
-        return "<NUM>"
-    if token.ent_type_ in _ENTITY_TYPES:
-        return f"<{token.ent_type_}>"
-    return token.lemma_.lower() if lemma else token.lower_
-
-
-def _words(m: _Mentions, start: int, end: int, lemma: bool = False) -> list[str]:
-    """Words of doc[start:end], each mention and each other entity collapsed to one marker."""
+def _words(m: _Mentions, start: int, end: int) -> list[str]:
+    """Lemmas of doc[start:end] (inside the window), each mention and each other entity one marker."""
+    window = m.window
     words: list[str] = []
     for i in range(start, end):
-        token = m.doc[i]
-        word = m.marker(i) or _norm(token, lemma)
-        if word.startswith("<") and words and words[-1] == word and (
-            m.marker(i) or token.ent_iob_ == "I"
-        ):
+        marker = m.marker(i)
+        word = marker or window.lemma[i - window.start]
+        if word.startswith("<") and words and words[-1] == word and (marker or window.iob[i - window.start] == "I"):
             continue
         words.append(word)
     return words
@@ -131,6 +163,16 @@ def _role(chain: list[Token], verb: Token) -> str:
     return "self" if chain[0].i == verb.i else "-"
 
 
+@lru_cache(maxsize=1)
+def _cue_kinds() -> dict[str, tuple[str, ...]]:
+    """Each cue lemma's kinds, for one look-up a word."""
+    kinds: dict[str, tuple[str, ...]] = {}
+    for kind, lemmas in load_cues().items():
+        for lemma in lemmas:
+            kinds[lemma] = (*kinds.get(lemma, ()), kind)
+    return kinds
+
+
 def _kind(lemma: str, cues: dict[str, frozenset[str]]) -> str:
     for kind in ("negative", "positive", "say"):
         if lemma in cues[kind]:
@@ -138,39 +180,31 @@ def _kind(lemma: str, cues: dict[str, frozenset[str]]) -> str:
     return "other"
 
 
-def _inside_quotes(doc: Doc, window: Span, i: int) -> bool:
-    """Whether an odd number of quote marks opens before token i in its window."""
-    marks = sum(1 for t in doc[window.start:i] if t.text in _QUOTES and t.lower_ != "'s" and not (
-        t.text in {"’", "'"} and t.i > 0 and t.nbor(-1).whitespace_ == "" and t.dep_ == "case"))
-    return marks % 2 == 1
+def pair_features(doc: Doc, p_tokens: tuple[int, int], q_tokens: tuple[int, int],
+                  window: _Window | None = None) -> list[str]:
+    """The string features of one ordered pair of mentions; p comes first in the text.
 
-
-def pair_features(doc: Doc, p_tokens: tuple[int, int], q_tokens: tuple[int, int]) -> list[str]:
-    """The string features of one ordered pair of mentions; p comes first in the text."""
+    `window` is the pair's _Window when the caller keeps one for several pairs.
+    """
     cues = load_cues()
     p, q = doc[p_tokens[0]:p_tokens[1]], doc[q_tokens[0]:q_tokens[1]]
-    m = _Mentions(doc, p, q, _window(doc, p, q))
+    m = _Mentions(doc, p, q, window or _Window.around(doc, p_tokens, q_tokens))
     features: list[str] = ["bias", f"types:{p.root.ent_type_}|{q.root.ent_type_}"]
 
     # Words between the mentions and just around them, lemmatised, each entity
     # a marker. (Word n-grams over the whole sentence, as the TF-IDF baseline
     # uses, lowered the validation F1 on top of these.)
-    between = _words(m, p.end, q.start, lemma=True)
+    between = _words(m, p.end, q.start)
     features += _ngrams("m", between, 3)
-    features += _ngrams("b", _words(m, max(m.window.start, p.start - 4), p.start, lemma=True), 2)
-    features += _ngrams("a", _words(m, q.end, min(m.window.end, q.end + 4), lemma=True), 2)
+    features += _ngrams("b", _words(m, max(m.window.start, p.start - 4), p.start), 2)
+    features += _ngrams("a", _words(m, q.end, min(m.window.end, q.end + 4)), 2)
     gap = q.start - p.end
     features.append(f"gap:{min(gap, 10) if gap < 10 else (15 if gap < 20 else 25)}")
 
     # Cues anywhere in the window and between the mentions.
-    for lemma in {t.lemma_.lower() for t in m.window}:
-        for kind in ("negative", "positive", "say", "shift"):
-            if lemma in cues[kind]:
-                features.append(f"cue:{kind}")
-    for lemma in set(between):
-        for kind in ("negative", "positive", "say", "shift"):
-            if lemma in cues[kind]:
-                features.append(f"cuem:{kind}")
+    kinds_of = _cue_kinds()
+    features += [f"cue:{kind}" for kind in m.window.cue_kinds]
+    features += [f"cuem:{kind}" for kind in {k for lemma in between for k in kinds_of.get(lemma, ())}]
 
     # The dependency path between the mentions' heads.
     p_chain, q_chain = _ancestors(p.root), _ancestors(q.root)
@@ -222,7 +256,7 @@ def pair_features(doc: Doc, p_tokens: tuple[int, int], q_tokens: tuple[int, int]
         if root.dep_ == "poss":
             features.append(f"{name}owner:{_arc(head)}:{head.head.lemma_.lower()}")
             features.append(f"{name}ownerkind:{_kind(head.head.lemma_.lower(), cues)}")
-        if _inside_quotes(doc, m.window, span.start):
+        if m.window.quoted[span.start - m.window.start]:
             features.append(f"{name}quoted")
     features.append(f"arcs:{_arc(p.root)}|{_arc(q.root)}")
     return features
@@ -295,8 +329,8 @@ class RelationClassifier:
 
     def indices(self, features: Iterable[str]) -> list[int]:
         """The model's columns for a pair's features, each once."""
-        vocabulary = self.vocabulary
-        return sorted({vocabulary[f] for f in features if f in vocabulary})
+        found = map(self.vocabulary.get, features)
+        return sorted({column for column in found if column is not None})
 
     def scores(self, rows: Sequence[Sequence[int]]) -> np.ndarray:
         out = np.empty((len(rows), self.coef.shape[1]), dtype=np.float32)
@@ -305,10 +339,21 @@ class RelationClassifier:
         return out
 
     def predict(self, doc: Doc, pairs: list[Pair]) -> np.ndarray:
-        """An (n, 5) array of class probabilities for each (p, q) pair of token spans."""
+        """An (n, 5) array of class probabilities, one row per pair.
+
+        Each pair is two token spans [start, end) of `doc`, p before q and
+        usually in one sentence, as in training; rows are in pair order.
+        """
         if not pairs:
             return np.zeros((0, len(self.intercept)), dtype=np.float64)
-        return self.probabilities([self.indices(pair_features(doc, p, q)) for p, q in pairs])
+        windows: dict[tuple[int, int], _Window] = {}
+        rows = []
+        for p, q in pairs:
+            bounds = _window_bounds(doc, p, q)
+            if bounds not in windows:
+                windows[bounds] = _Window(doc, *bounds)
+            rows.append(self.indices(pair_features(doc, p, q, windows[bounds])))
+        return self.probabilities(rows)
 
     def probabilities(self, rows: Sequence[Sequence[int]]) -> np.ndarray:
         """Class probabilities for pairs given as their feature columns."""
