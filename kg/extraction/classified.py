@@ -74,13 +74,18 @@ class ClassifierRule:
 def read_pairs(ctx: DocContext, sentence: Span) -> list[PairReading]:
     """Every directed pair of actors mentioned in the sentence, with the features both models read."""
     anchors = [a for a in _anchors(ctx, sentence) if _actor(ctx, a[2])]
-    if len({id(c) for _, _, c in anchors}) > MAX_ENTITIES or _withheld(ctx, sentence):
+    entities = len({id(c) for _, _, c in anchors})
+    if entities < 2 or entities > MAX_ENTITIES:
         return []
-    pairs = [(a, b) for a, b in combinations(anchors, 2) if a[2] is not b[2]]
+    shared = _sentence_features(ctx, sentence, entities)
+    # a sentence with no fault-finding word, attack verb or quotation attacks no one: not worth the model's time
+    if not (shared["negative_cue"] or shared["attack_verb"] or shared["quotation"]) or _withheld(ctx, sentence):
+        return []
+    # an attacker acts in the sentence (a subject, a speaker, an owner, an agent): a pair with neither is skipped
+    pairs = [(a, b) for a, b in combinations(anchors, 2) if a[2] is not b[2] and (_acts(ctx, a) or _acts(ctx, b))]
     if not pairs:
         return []
     probabilities = RelationClassifier.load().predict(ctx.doc, [((a[0], a[1]), (b[0], b[1])) for a, b in pairs])
-    shared = _sentence_features(ctx, sentence, len({id(c) for _, _, c in anchors}))
     best: dict[tuple[int, int], PairReading] = {}
     for (a, b), row in zip(pairs, probabilities):
         for (s, o), forward in (((a, b), True), ((b, a), False)):
@@ -150,12 +155,10 @@ def _actor(ctx: DocContext, cluster: Cluster) -> bool:
 
 
 def _sentence_features(ctx: DocContext, sentence: Span, entities: int) -> dict[str, float]:
-    cues = load_cues()
     lemmas = {t.lemma_.lower() for t in sentence}
-    attack_verbs = {w for w, e in ctx.vocab.verbs.items() if e["predicate"] == "CRITICIZED"}
     return {
-        "negative_cue": float(bool(lemmas & cues["negative"])),
-        "attack_verb": float(bool(lemmas & attack_verbs)),
+        "negative_cue": float(bool(lemmas & load_cues()["negative"])),
+        "attack_verb": float(bool(lemmas & ctx.vocab.attack_verbs)),
         "speech": float(bool(lemmas & ctx.vocab.speech_verbs)),
         "quotation": float(any(t.i in ctx.quoted for t in sentence)),
         "many_entities": float(entities >= 4),
@@ -163,11 +166,23 @@ def _sentence_features(ctx: DocContext, sentence: Span, entities: int) -> dict[s
     }
 
 
-def _role_features(ctx: DocContext, anchor: tuple[int, int, Cluster], role: str) -> dict[str, float]:
-    start, end, cluster = anchor
-    head = ctx.doc[end - 1]
+def _head(ctx: DocContext, anchor: tuple[int, int, Cluster]) -> Token:
+    head = ctx.doc[anchor[1] - 1]
     while head.dep_ == "compound" and head.head.i != head.i:
         head = head.head
+    return head
+
+
+def _acts(ctx: DocContext, anchor: tuple[int, int, Cluster]) -> bool:
+    head = _head(ctx, anchor)
+    while head.dep_ == "conj" and head.head.i != head.i:
+        head = head.head
+    return head.dep_ in ("nsubj", "nsubjpass", "poss") or head.dep_ == "pobj" and head.head.lower_ == "by"
+
+
+def _role_features(ctx: DocContext, anchor: tuple[int, int, Cluster], role: str) -> dict[str, float]:
+    start, end, cluster = anchor
+    head = _head(ctx, anchor)
     speech = head.dep_ == "nsubj" and head.head.lemma_.lower() in ctx.vocab.speech_verbs
     return {
         f"{role}_speaks": float(speech),
@@ -184,8 +199,8 @@ def _role_features(ctx: DocContext, anchor: tuple[int, int, Cluster], role: str)
 
 def _withheld(ctx: DocContext, sentence: Span) -> bool:
     """'stopped short of criticising Y', 'did not attack Y': an attack word the sentence negates or withholds."""
-    return any(t.lemma_.lower() in ctx.vocab.verbs and ctx.vocab.verbs[t.lemma_.lower()]["predicate"] == "CRITICIZED"
-               and not ctx.asserted(t) for t in sentence if t.pos_ in ("VERB", "NOUN"))
+    return any(t.lemma_.lower() in ctx.vocab.attack_verbs and not ctx.asserted(t)
+               for t in sentence if t.pos_ in ("VERB", "NOUN"))
 
 
 def _under_act(ctx: DocContext, token: Token) -> bool:
