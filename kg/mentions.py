@@ -130,6 +130,8 @@ class MentionFinder:
         self.post_nominals = set(names.get("post_nominals", []))
         self.role_words = {tuple(w.split()) for w in names.get("role_words", [])}
         self.not_entity_heads = set(names.get("not_entity_heads", []))
+        self.place_words = set(names.get("place_words", []))
+        self.place_first_words = set(names.get("place_first_words", []))
         #: name key of every form -> (the entry's name, its type)
         self.gazetteer = {_key(form): (entry["name"], entry["type"]) for entry in names.get("gazetteer", [])
                           for form in (entry["name"], *entry.get("aliases", []))}
@@ -311,6 +313,8 @@ class MentionFinder:
             return None  # "the Fair Pay Act" is a bill, "the Vietnam War" an event
         if self._bare_title(span) or self._bare_role(span):
             return None  # "the Housing Secretary, X,", "the Michigan Democrat": a role, the name comes elsewhere
+        if len(span) == 1 and span[0].is_stop or name.startswith("-"):
+            return None  # "While", "Great": a capitalised function word; "-Levels": a fragment
         if len(span) == 1 and _opens_sentence(span[0]) and not ACRONYM.match(span.text) and (
                 span[0].ent_type_ in ("", "PERSON") and sum(1 for t in span.doc if t.text == span.text) == 1
                 or not span[0].ent_type_ or any(t.text == span[0].lower_ for t in span.doc)):
@@ -429,6 +433,8 @@ class MentionFinder:
             votes["ORG"] += 3 * len(span)
         elif words[-1] in self.groups:
             votes["NORP"] += 3 * len(span)  # "Republicans", "the Tamaki Independents"
+        elif len(words) > 1 and (words[-1] in self.place_words or words[0] in self.place_first_words):
+            votes["GPE"] += 3 * len(span)  # "South China Sea", "Camp Lejeune", "Trump Tower": places
         elif not votes.get("GPE") and not votes.get("NORP") and self._org_noun_after(span.doc, span.end):
             votes["ORG"] += 3 * len(span)
         if any(t.tag_ == "PRP$" for t in span):
@@ -493,7 +499,10 @@ class MentionFinder:
     def _cluster(self, doc: Doc, mentions: list[Mention]) -> list[Cluster]:
         groups: dict[str, list[Mention]] = {}
         for mention in mentions:
-            groups.setdefault(_key(mention.canonical or mention.name), []).append(mention)
+            key = _key(mention.canonical or mention.name)
+            if mention.votes.most_common(1)[0][0] == "NORP" and " " not in key:
+                key = key.removesuffix("s")  # "Haitian" and "Haitians" are one group
+            groups.setdefault(key, []).append(mention)
         clusters = [self._make_cluster(ms) for ms in groups.values()]
         clusters = self._join_acronyms(doc, clusters)
         clusters = self._join_short_names(clusters)
@@ -554,7 +563,7 @@ class MentionFinder:
             words = cluster.name.split()
             joinable = [
                 c for c in result
-                if len(c.name.split()) > len(words) and not cluster.canonical and not c.canonical
+                if len(c.name.split()) > len(words) and not cluster.canonical and not c.canonical and c.type != "GPE"
                 and (c.type == cluster.type or cluster.type in ("PERSON", "ORG", "GPE") and c.type in ("PERSON", "ORG"))
                 and not (cluster.type == "PERSON" and _named_after(c, words))
             ]
@@ -811,7 +820,8 @@ def _clean_name(text: str) -> str:
 
 
 def _key(name: str) -> str:
-    return re.sub(r"[^\w ]", "", name.lower()).strip()
+    """Names that differ only in case, punctuation or a hyphen for a space ("Kilroy Silk", "Kilroy-Silk") are one."""
+    return re.sub(r"[^\w ]", "", name.lower().replace("-", " ")).strip()
 
 
 def _winner(votes: Counter) -> str:

@@ -353,3 +353,22 @@ def test_a_byline_does_not_run_into_the_wire_dateline(find):
     _, entities = find("By Ottilie Varga WASHINGTON (Wire) - The Senate voted on Monday.")
     assert "Ottilie Varga" in {c.name for c in entities.clusters}
     assert not any("WASHINGTON" in c.name for c in entities.clusters)
+
+
+@pytest.mark.parametrize("text,name,type_", [
+    ("Ships crossed the Lantern Sea on Monday.", "Lantern Sea", "GPE"),
+    ("Marines trained at Camp Orrin last year.", "Camp Orrin", "GPE"),
+])
+def test_a_place_word_makes_a_place(find, text, name, type_):
+    _, entities = find(text)
+    assert (name, type_) in names(entities)
+
+
+def test_singular_and_plural_group_names_are_one_entity(find):
+    _, entities = find("The Veltrian delegation arrived. Veltrians protested outside.")
+    assert len([c for c in entities.clusters if c.type == "NORP"]) == 1
+
+
+def test_a_place_is_not_called_by_its_last_word(find):
+    _, entities = find("South Varnia accused Varnia of shelling the border.")
+    assert {"South Varnia", "Varnia"} <= {c.name for c in entities.clusters}
