@@ -89,6 +89,8 @@ def read_pairs(ctx: DocContext, sentence: Span) -> list[PairReading]:
     best: dict[tuple[int, int], PairReading] = {}
     for (a, b), row in zip(pairs, probabilities):
         for (s, o), forward in (((a, b), True), ((b, a), False)):
+            if not _asserted_about(ctx, o):
+                continue  # "said she would not challenge Y", "may attack Y": nothing asserted of Y
             features = {
                 "dse_negative_toward": float(row[NEGATIVE[0] if forward else NEGATIVE[1]]),
                 "dse_negative_from": float(row[NEGATIVE[1] if forward else NEGATIVE[0]]),
@@ -195,6 +197,16 @@ def _role_features(ctx: DocContext, anchor: tuple[int, int, Cluster], role: str)
         f"{role}_group": float(cluster.type == "NORP"),
         f"{role}_under_act": float(_under_act(ctx, head)),
     }
+
+
+def _asserted_about(ctx: DocContext, anchor: tuple[int, int, Cluster]) -> bool:
+    """Is what the sentence says of this mention asserted: its nearest verb above it not negated, hedged or asked?"""
+    token = _head(ctx, anchor)
+    while token.head.i != token.i:
+        token = token.head
+        if token.pos_ in ("VERB", "AUX"):
+            return ctx.asserted(token)
+    return True
 
 
 def _withheld(ctx: DocContext, sentence: Span) -> bool:
