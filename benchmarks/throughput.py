@@ -159,6 +159,12 @@ def _cpu_seconds() -> float:
     return own.ru_utime + own.ru_stime + _children_cpu()
 
 
+def _first_lines(source: Path, target: Path, n: int) -> Path:
+    with open(source, encoding="utf-8") as lines, open(target, "w", encoding="utf-8") as out:
+        out.writelines(line for line, _ in zip((line for line in lines if line.strip()), range(n)))
+    return target
+
+
 def _children_cpu() -> float:
     kids = resource.getrusage(resource.RUSAGE_CHILDREN)
     return kids.ru_utime + kids.ru_stime
@@ -212,8 +218,11 @@ def _open_store(spec: dict):
 
 
 def child_spacy(spec: dict) -> dict:
-    """(a): bare spaCy, no kg import: load, then read + nlp.pipe over the same texts."""
+    """(a): bare spaCy: load, then read + nlp.pipe over the same texts kg parses (headline and text)."""
     import spacy
+
+    from kg.extraction.article import reading_text  # what kg parses of an article: its headline and text
+    from kg.records import Article
 
     start = time.perf_counter()
     nlp = spacy.load(spec["model"])
@@ -224,7 +233,8 @@ def child_spacy(spec: dict) -> dict:
         with open(spec["jsonl"], encoding="utf-8") as lines:
             for line in lines:
                 if line.strip():
-                    yield json.loads(line)["text"]
+                    item = json.loads(line)
+                    yield reading_text(Article(id="", text=item["text"], title=item.get("title")))
 
     cpu0, start = _cpu_seconds(), time.perf_counter()
     tokens = articles = 0
@@ -619,6 +629,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--articles", type=int, default=2000, help="corpus size N (default 2000)")
     parser.add_argument("--seed", type=int, default=None, help="corpus seed (default: corpus.DEFAULT_SEED)")
+    parser.add_argument("--corpus", type=Path, default=None,
+                        help="JSONL of real articles to measure instead of the synthetic corpus (its first --articles)")
     parser.add_argument("--batch-size", type=int, default=64, help="kg --batch-size and spaCy batch size")
     parser.add_argument("--workers", type=int, default=2, help="processes for the parallel comparison (default 2)")
     parser.add_argument("--model", default=os.environ.get("KG_SPACY_MODEL") or DEFAULT_MODEL)
@@ -659,8 +671,12 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.neo4j_uri:
             neo = Neo4jTarget(args.neo4j_uri, args.neo4j_user, args.neo4j_database)
-        corpus_file = corpus.write_jsonl(workdir / "corpus.jsonl", n, seed)
-        small_file = corpus.write_jsonl(workdir / "corpus-small.jsonl", small, seed)
+        if args.corpus:  # real articles: the first N and N/10 of a JSONL file
+            corpus_file = _first_lines(args.corpus, workdir / "corpus.jsonl", n)
+            small_file = _first_lines(args.corpus, workdir / "corpus-small.jsonl", small)
+        else:
+            corpus_file = corpus.write_jsonl(workdir / "corpus.jsonl", n, seed)
+            small_file = corpus.write_jsonl(workdir / "corpus-small.jsonl", small, seed)
         flat_file = corpus.write_jsonl(workdir / "corpus-flat.jsonl", flat_n, seed + 1)
         base = {"model": args.model, "batch_size": args.batch_size}
 
