@@ -5,9 +5,10 @@ from __future__ import annotations
 from spacy.tokens import Token
 from kg.extraction.candidates import Candidate
 from kg.extraction.context import DocContext
+from kg.extraction.rule import Rule
 
 
-class AgentNounRule:
+class AgentNounRule(Rule):
     """A noun naming the one who acts ("donor", "critic") and the entity it is of or to."""
 
     name = "agent-noun"
@@ -18,9 +19,6 @@ class AgentNounRule:
         lemma = token.lemma_.lower()
         if token.pos_ == "NOUN" and lemma in ctx.vocab.agent_nouns and not (lemma in ctx.vocab.nouns and token.dep_ != "compound"):
             return _read_agent_noun(ctx, token, ctx.vocab.agent_nouns[lemma])
-        return []
-
-    def after(self, ctx: DocContext) -> list[Candidate]:
         return []
 
 

@@ -23,6 +23,7 @@ from spacy.tokens import Span, Token
 from kg.extraction.candidates import Candidate
 from kg.extraction.classifier import RelationClassifier, load_cues, models_dir
 from kg.extraction.context import DocContext
+from kg.extraction.rule import Rule
 from kg.extraction.dse import NEGATIVE, POSITIVE
 from kg.mentions import Cluster
 
@@ -43,15 +44,12 @@ class PairReading:
     features: dict[str, float]
 
 
-class ClassifierRule:
+class ClassifierRule(Rule):
     """Pairs of mentions the trained models read as one attacking the other."""
 
     name = "classifier"
     version = f"{RelationClassifier.version}+{REALNEWS_VERSION}"
     kinds = ("classifier",)
-
-    def at(self, token: Token, ctx: DocContext) -> list[Candidate]:
-        return []
 
     def after(self, ctx: DocContext) -> list[Candidate]:
         model, threshold = RealNewsModel.load(), ctx.vocab.classifier["threshold"]

@@ -5,9 +5,10 @@ from __future__ import annotations
 from spacy.tokens import Token
 from kg.extraction.candidates import Candidate
 from kg.extraction.context import DocContext
+from kg.extraction.rule import Rule
 
 
-class CopularRule:
+class CopularRule(Rule):
     """'be' with the lexicon's words and a preposition naming the one backed."""
 
     name = "copular"
@@ -16,9 +17,6 @@ class CopularRule:
 
     def at(self, token: Token, ctx: DocContext) -> list[Candidate]:
         return _read_copular(ctx, token) if token.lemma_.lower() == "be" and ctx.vocab.copular else []
-
-    def after(self, ctx: DocContext) -> list[Candidate]:
-        return []
 
 
 def _read_copular(ctx: DocContext, verb: Token) -> list[Candidate]:

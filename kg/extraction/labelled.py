@@ -5,9 +5,10 @@ from __future__ import annotations
 from spacy.tokens import Token
 from kg.extraction.candidates import Candidate
 from kg.extraction.context import DocContext
+from kg.extraction.rule import Rule
 
 
-class LabelledAttackRule:
+class LabelledAttackRule(Rule):
     """A labelling or dismissive verb whose label attacks its object."""
 
     name = "labelled-attack"
@@ -18,9 +19,6 @@ class LabelledAttackRule:
         lemma = token.lemma_.lower()
         if token.pos_ == "VERB" and (lemma in ctx.vocab.labelling_verbs or lemma in ctx.vocab.dismissive_verbs):
             return _read_labelled_attack(ctx, token)
-        return []
-
-    def after(self, ctx: DocContext) -> list[Candidate]:
         return []
 
 

@@ -6,9 +6,10 @@ from __future__ import annotations
 from spacy.tokens import Token
 from kg.extraction.candidates import Arg, Candidate
 from kg.extraction.context import DocContext
+from kg.extraction.rule import Rule
 
 
-class NounRule:
+class NounRule(Rule):
     """A lexicon noun and the entities its phrase and its governing verb name."""
 
     name = "noun"
@@ -20,9 +21,6 @@ class NounRule:
         if token.pos_ in ("NOUN", "PROPN") and lemma in ctx.vocab.nouns and token.dep_ != "compound":
             # a compound modifies another noun: "attack ads", "donation records" name no act
             return _read_noun(ctx, token, ctx.vocab.nouns[lemma])
-        return []
-
-    def after(self, ctx: DocContext) -> list[Candidate]:
         return []
 
 

@@ -9,9 +9,10 @@ from bisect import bisect_right
 from spacy.tokens import Span, Token
 from kg.extraction.candidates import Arg, Candidate
 from kg.extraction.context import DocContext
+from kg.extraction.rule import Rule
 
 
-class QuoteRule:
+class QuoteRule(Rule):
     """A speech verb whose quotation holds an attack or endorsement cue."""
 
     name = "quote"
@@ -24,19 +25,13 @@ class QuoteRule:
         return (_read_quoted(ctx, token, ctx.vocab.attack_cues, "CRITICIZED", "quote-attack")
                 + _read_quoted(ctx, token, ctx.vocab.endorsement_cues, "ENDORSES", "quote-endorse"))
 
-    def after(self, ctx: DocContext) -> list[Candidate]:
-        return []
 
-
-class ContextQuoteRule:
+class ContextQuoteRule(Rule):
     """A quotation that is whole sentences of its own, credited to the sentence before."""
 
     name = "quote-context"
     version = "1"
     kinds = ("quote-context",)
-
-    def at(self, token: Token, ctx: DocContext) -> list[Candidate]:
-        return []
 
     def after(self, ctx: DocContext) -> list[Candidate]:
         return _read_context_quotes(ctx) if ctx.quotations else []

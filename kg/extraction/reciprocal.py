@@ -5,9 +5,10 @@ from __future__ import annotations
 from spacy.tokens import Token
 from kg.extraction.candidates import Candidate
 from kg.extraction.context import DocContext
+from kg.extraction.rule import Rule
 
 
-class ReciprocalRule:
+class ReciprocalRule(Rule):
     """A reciprocal verb and noun ("traded insults"): every subject does it to every other."""
 
     name = "reciprocal"
@@ -16,9 +17,6 @@ class ReciprocalRule:
 
     def at(self, token: Token, ctx: DocContext) -> list[Candidate]:
         return _read_reciprocal(ctx, token) if token.lemma_.lower() in ctx.vocab.reciprocal_verbs else []
-
-    def after(self, ctx: DocContext) -> list[Candidate]:
-        return []
 
 
 def _read_reciprocal(ctx: DocContext, verb: Token) -> list[Candidate]:

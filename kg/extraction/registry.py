@@ -1,23 +1,18 @@
 """The named extraction rules, in the order they read a document; each can be listed, tested and switched off.
 
-A rule is a small object with a `name`, a `version`, the `kinds` it writes into
-Relation.rule (before the ":"), and two hooks over a per-document context:
-`at(token, ctx)` for each token in order and `after(ctx)` once the tokens are
-read. Rules keep no state between documents.
+A rule (kg.extraction.rule.Rule) is a small object with a `name`, a
+`version`, the `kinds` it writes into Relation.rule (before the ":"), and two
+hooks over a per-document context: `at(token, ctx)` for each token in order
+and `after(ctx)` once the tokens are read.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Protocol
-
-from spacy.tokens import Token
 
 from kg.errors import ConfigError
 from kg.extraction.agent_nouns import AgentNounRule
-from kg.extraction.candidates import Candidate
 from kg.extraction.classified import ClassifierRule
-from kg.extraction.context import DocContext
 from kg.extraction.copular import CopularRule
 from kg.extraction.labelled import LabelledAttackRule
 from kg.extraction.nouns import NounRule
@@ -25,18 +20,9 @@ from kg.extraction.quotes import ContextQuoteRule, QuoteRule
 from kg.extraction.reciprocal import ReciprocalRule
 from kg.extraction.reported import ReportedAttackRule
 from kg.extraction.resignation import ResignationCallRule
+from kg.extraction.rule import Rule
 from kg.extraction.verbs import VerbRule
 from kg.lexicon import Lexicon
-
-
-class Rule(Protocol):
-    name: str
-    version: str
-    kinds: tuple[str, ...]
-
-    def at(self, token: Token, ctx: DocContext) -> list[Candidate]: ...
-
-    def after(self, ctx: DocContext) -> list[Candidate]: ...
 
 
 #: Every rule, in reading order.

@@ -8,9 +8,10 @@ from spacy.tokens import Token
 
 from kg.extraction.candidates import Arg, Candidate
 from kg.extraction.context import DocContext
+from kg.extraction.rule import Rule
 
 
-class ReportedAttackRule:
+class ReportedAttackRule(Rule):
     """A speech verb, a reported clause about a named entity, and a fault-finding word in that clause."""
 
     name = "reported-attack"
@@ -29,9 +30,6 @@ class ReportedAttackRule:
             if targets and _finds_fault(ctx, clause):
                 candidates += ctx.pairs(speakers, "CRITICIZED", targets, token, "reported-attack", [])
         return candidates
-
-    def after(self, ctx: DocContext) -> list[Candidate]:
-        return []
 
 
 def _about(ctx: DocContext, clause: Token) -> list[Arg]:

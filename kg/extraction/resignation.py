@@ -8,9 +8,10 @@ from spacy.tokens import Token
 
 from kg.extraction.candidates import Arg, Candidate
 from kg.extraction.context import DocContext
+from kg.extraction.rule import Rule
 
 
-class ResignationCallRule:
+class ResignationCallRule(Rule):
     """The one called on to resign, quit or apologise is criticised by the one who calls."""
 
     name = "call-to-resign"
@@ -23,9 +24,6 @@ class ResignationCallRule:
             return _called_to_act(ctx, token)
         if token.pos_ == "NOUN" and token.lemma_.lower() in calls["nouns"]:
             return _called_for_noun(ctx, token)
-        return []
-
-    def after(self, ctx: DocContext) -> list[Candidate]:
         return []
 
 

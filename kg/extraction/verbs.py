@@ -11,12 +11,13 @@ from kg.extraction.context import RELATIVE_PRONOUNS, SUBJECTS
 from kg.extraction.money import Money
 from kg.extraction.candidates import Arg, Candidate
 from kg.extraction.context import DocContext
+from kg.extraction.rule import Rule
 
 
 SCORE = re.compile(r"\b\d{1,3}\s?[-–]\s?\d{1,3}\b")
 
 
-class VerbRule:
+class VerbRule(Rule):
     """A lexicon verb (or a participle read as a noun) and the entities it joins."""
 
     name = "verb"
@@ -30,9 +31,6 @@ class VerbRule:
         if token.tag_ == "NN" and lemma.endswith("ing") and not _noun_trigger(ctx, token, lemma) and (
                 entry := _gerund_entry(ctx, token, lemma)):
             return _read_verb(ctx, token, entry)
-        return []
-
-    def after(self, ctx: DocContext) -> list[Candidate]:
         return []
 
 
