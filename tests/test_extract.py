@@ -657,3 +657,11 @@ def test_a_plural_pronoun_stands_for_the_entities_named_together(extract, text, 
 def test_an_elided_act_is_done_by_the_one_named_after_as_did(extract):
     assert extract("Councillor Ada Nwosu criticised Peter Lund's ruling, as did Rita Moss.") == {
         ("Ada Nwosu", C, "Peter Lund", None), ("Rita Moss", C, "Peter Lund", None)}
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Senator Ama Pryce slammed the Ohlsson tax plan on Monday.", {("Ama Pryce", C, "Ohlsson", None)}),
+    ("Councillor Vera Lund branded the Harbor Party plans as 'fantasy economics'.", {("Vera Lund", C, "Harbor Party", None)}),
+])
+def test_the_owner_named_before_an_attacked_plan_is_attacked(extract, text, expected):
+    assert extract(text) == expected

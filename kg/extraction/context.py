@@ -43,8 +43,13 @@ class DocContext:
         """'blasted Y's budget', 'took aim at Y's record': one who attacks a thing of Y's attacks Y."""
         things = [c for c in head.children if direct and c.dep_ == "dobj" or c.dep_ == "prep" and c.lower_ in preps
                   for c in ([c] if c.dep_ == "dobj" else [p for p in c.children if p.dep_ == "pobj"])]
-        return [a for t in things for t in [t, *t.conjuncts] for c in t.children if c.dep_ == "poss" and c.pos_ != "PRON"
-                for a in self.resolve(c)]  # a named owner: "criticized his budget" names nobody
+        owned = [t for thing in things for t in [thing, *thing.conjuncts]]
+        found = [a for t in owned for c in t.children if c.dep_ == "poss" and c.pos_ != "PRON"
+                 for a in self.resolve(c)]  # a named owner: "criticized his budget" names nobody
+        # "branded the Tory plans 'fantasy'", "slammed the Trump tax plan": a party or person named before the thing
+        modifiers = [c for t in owned if t.pos_ == "NOUN" for c in t.children if c.dep_ in ("compound", "amod", "nmod") and c.i < t.i]
+        modifiers += [g for c in modifiers if c.pos_ == "NOUN" for g in c.children if g.dep_ in ("compound", "amod")]  # "the Y tax plan"
+        return found or [a for c in modifiers for a in self.resolve(c) if a.cluster.type in ("PERSON", "ORG", "NORP")]
 
     def subjects(self, verb: Token) -> list[Arg]:
         """Who does it: the verb's subject, else the subject it shares or inherits."""

@@ -37,6 +37,7 @@ def _read_labelled_attack(ctx: DocContext, verb: Token) -> list[Candidate]:
     targets = ctx.args_of_deps(verb, ("dobj",)) or [
         a for c in verb.children if c.dep_ in ("ccomp", "xcomp") for a in ctx.args_of_deps(c, ("nsubj",))] or [
         # 'called his opponent, state Treasurer Y, "a liar"': the parse makes the one labelled the predicate
-        a for c in verb.children if c.dep_ == "oprd" and any(g.dep_ == "appos" for g in c.children) for a in ctx.resolve(c)]
+        a for c in verb.children if c.dep_ == "oprd" and any(g.dep_ == "appos" for g in c.children) for a in ctx.resolve(c)] or (
+        ctx.owners(verb, []))  # 'branded the Tory plans as "fantasy economics"': the plans' owner
     speakers = ctx.subjects(verb)
     return ctx.pairs(speakers, "CRITICIZED", targets, verb, "labelled-attack", None)
