@@ -306,6 +306,11 @@ class MentionFinder:
         known = self.gazetteer.get(_key(name))
         if known is not None:
             return Mention(span.start, span.end, name, Counter({known[1]: 10 * len(span)}), canonical=known[0])
+        inner = self._gazetteer_part(span)
+        if inner is not None:
+            return self._mention(inner)  # "Trump White House", "BBC Michael Howard": a name glued to a known one
+        if len(span) > 1 and all(t.text.isupper() for t in span if t.is_alpha) and any(len(t.text) >= 6 for t in span):
+            return None  # "TERRITORIAL SYSTEM": a heading in capitals
         last = span[-1].lower_
         if len(span) == 1 and span[0].lower_ in self.org_keywords:
             return Mention(span.start, span.end, name, Counter({"ORG": 1}), generic=True)  # "Union backs X": which union?
@@ -364,6 +369,19 @@ class MentionFinder:
         if role_end is not None:
             return doc[role_end:end], title or ROLE  # a party or role word says the name is a person's
         return doc[start:end], title
+
+    def _gazetteer_part(self, span: Span) -> Span | None:
+        """The known name after one other word ("Trump White House"), or the person's name after a known one
+        ("BBC Michael Howard"); None when neither."""
+        first = span[0]
+        if len(span) > 2 and first.ent_type_ not in ("GPE", "NORP", "LOC") and first.lower_ not in self.org_keywords \
+                and _key(span.doc[span.start + 1:span.end].text) in self.gazetteer:
+            return span.doc[span.start + 1:span.end]  # one name before a known one: "Obama White House"
+        for cut in range(span.end - 1, span.start, -1):
+            rest = [t.lower_ for t in span.doc[cut:span.end]]
+            if _key(span.doc[span.start:cut].text) in self.gazetteer and self._person_like(rest):
+                return span.doc[cut:span.end]
+        return None
 
     def _person_follows(self, doc: Doc, lowers: dict[int, str], at: int, end: int) -> bool:
         """Does a title or a person's plain, capitalised name start at `at`?"""
