@@ -322,6 +322,7 @@ class MentionFinder:
             return None  # "While", "Great": a capitalised function word; "-Levels": a fragment
         if len(span) == 1 and _opens_sentence(span[0]) and not ACRONYM.match(span.text) and (
                 span[0].ent_type_ in ("", "PERSON") and sum(1 for t in span.doc if t.text == span.text) == 1
+                and span[0].lower_ not in self.male_names and span[0].lower_ not in self.female_names
                 or not span[0].ent_type_ or any(t.text == span[0].lower_ for t in span.doc)):
             return None  # "Benchmark yields rose", "Coal plants ... coal": a capitalised common word opening a sentence
         votes = self._votes(span, title)

@@ -457,10 +457,12 @@ def test_an_article_parsed_in_pieces_gives_the_graph_of_one_parse(nlp, lexicon):
 
     articles = [a for a in read_articles([str(EXAMPLES)]) if isinstance(a, Article)]
     whole = list(extract_graphs(articles, nlp=nlp, lexicon=lexicon))
-    docs = list(kg.pipeline.parse_texts([a.text for a in articles], nlp=nlp, piece_chars=400))
-    assert [doc.text for doc in docs] == [a.text for a in articles]
+    from kg.extraction import ArticleExtractor, reading_text
+
+    texts = [reading_text(a) for a in articles]
+    docs = list(kg.pipeline.parse_texts(texts, nlp=nlp, piece_chars=400))
+    assert [doc.text for doc in docs] == texts
     assert max(len(a.text) for a in articles) > 400
-    from kg.extraction import ArticleExtractor
 
     extractor = ArticleExtractor(lexicon)
     assert [extractor(a, d) for a, d in zip(articles, docs)] == whole
