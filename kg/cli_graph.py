@@ -266,6 +266,54 @@ def browse(
         webbrowser.open(url)
 
 
+# -- serve -----------------------------------------------------------------------
+
+
+def _desktop() -> bool:
+    """A browser can be opened here: a desktop session, and not CI."""
+    if os.environ.get("CI"):
+        return False
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY") or sys.platform == "darwin")
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(
+        "--host", help="Address to listen on. The default serves this machine only; 0.0.0.0 would show "
+                       "the graph to the whole network.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=0, max=65535, help="Port to listen on (0: any free port).")] = 8765,
+    open_browser: Annotated[bool, typer.Option(
+        "--open/--no-open", help="Open the explorer in a web browser (only on a desktop, never in CI).")] = True,
+    neo4j_uri: Neo4jUri = None,
+    data_dir: DataDir = None,
+) -> None:
+    """Explore the graph in a web browser: search, entity pages, a network to expand and filter.
+
+    Read-only, over either store, with the same parameterised queries as
+    kg query. Works offline. Stop it with Ctrl-C.
+
+    Example: kg serve --data-dir kg-data
+    """
+    from kg.serve import serve as run
+
+    def ready(url: str) -> None:
+        err.print(f"kg explorer on {store.description}: {url}  (Ctrl-C stops it)", highlight=False)
+        sys.stdout.write(url + "\n")
+        sys.stdout.flush()
+        if open_browser and _desktop():
+            import webbrowser
+
+            webbrowser.open(url)
+
+    try:
+        with _store(neo4j_uri, data_dir) as store:
+            run(store, host=host, port=port, on_ready=ready)
+    except KgError as exc:
+        raise _fail(exc)
+    except OSError as exc:
+        raise _fail(ConfigError(f"cannot listen on {host}:{port}: {exc.strerror or exc}"))
+
+
 # -- viz -------------------------------------------------------------------------
 
 
