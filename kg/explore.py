@@ -214,7 +214,9 @@ def pair_evidence(store: Any, subject: str, object: str, relation: str, filters:
     """Every piece of evidence that ``subject`` ``relation`` ``object`` (ids) passing the filters."""
     if relation not in PREDICATES:
         raise QueryError(f"relation: expected one of {', '.join(PREDICATES)}, got {relation!r}")
-    return _rows(store, "pair-evidence", subject=subject, object=object, relation=relation, **filters.params())
+    params = filters.params()
+    del params["types"]  # the one relation asked for
+    return _rows(store, "pair-evidence", subject=subject, object=object, relation=relation, **params)
 
 
 def graphml(view: NetworkView) -> bytes:

@@ -401,7 +401,7 @@
     for (const e of view.edges) {
       graph.addEdgeWithKey(e.relation + "|" + e.source + "|" + e.target, e.source, e.target, {
         relation: e.relation, evidence: e.evidence,
-        size: Math.min(2 + 2.5 * Math.log2(e.evidence), 14),
+        size: Math.min(3 + 2.5 * Math.log2(e.evidence), 14),
         color: RELATIONS[e.relation].color,
         type: "arrow",
       });
@@ -426,7 +426,8 @@
       zIndex: true,
       stagePadding: 50,
     });
-    renderer.getCamera().setState({ ratio: 1.15 });  // room for the labels of the outermost entities
+    // Room for the labels, which are drawn right of their entities: zoom out a little, look a little right.
+    renderer.getCamera().setState({ ratio: 1.25, x: 0.56 });
     renderer.on("clickNode", ({ node }) => expandNode(node));
     renderer.on("clickEdge", ({ edge }) => showEdge(edge));
     renderer.on("enterNode", () => { $("graph").style.cursor = "pointer"; });
