@@ -327,6 +327,8 @@ def viz(
         "--entity", help="Draw the entities around this one (name or alias, any case).")] = None,
     depth: Annotated[int, typer.Option("--depth", min=0, help="With --entity: how many relations away.")] = 1,
     title: Annotated[str | None, typer.Option("--title", help="Page title.")] = None,
+    show_all: Annotated[bool, typer.Option(
+        "--all", help="Also draw entities without relations (hidden by default: they bury the relations).")] = False,
     timeout: Timeout = None,
     neo4j_uri: Neo4jUri = None,
     data_dir: DataDir = None,
@@ -345,10 +347,19 @@ def viz(
         params = parse_params(param or [])
         with _store(neo4j_uri, data_dir) as store:
             report = draw(store, output, query=query, params=params, entity=entity, depth=depth,
-                          title=title, timeout=timeout)
+                          title=title, timeout=timeout, show_isolated=show_all)
     except KgError as exc:
         raise _fail(exc)
-    sys.stdout.write(f"wrote {report['nodes']} entities and {report['edges']} relations to {output}\n")
+    sys.stdout.write(f"wrote {_count(report['nodes'], 'entity', 'entities')}, "
+                     f"{_count(report['pairs'], 'related pair', 'related pairs')} and "
+                     f"{_count(report['evidence'], 'piece of evidence', 'pieces of evidence')} to {output}\n")
+    if report["hidden"]:
+        err.print(f"{_count(report['hidden'], 'entity', 'entities')} without relations not drawn (--all draws them)",
+                  highlight=False)
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n:,} {one if n == 1 else many}"
 
 
 # -- analyze ---------------------------------------------------------------------

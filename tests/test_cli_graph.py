@@ -216,8 +216,19 @@ def test_viz_writes_the_neighbourhood_page(data_dir, tmp_path):
     page = tmp_path / "ncf.html"
     result = kg("viz", "--entity", "NCF", "--depth", "1", "-o", page, "--data-dir", data_dir)
     assert result.exit_code == 0
-    assert result.stdout == f"wrote 2 entities and 2 relations to {page}\n"
+    assert result.stdout == f"wrote 2 entities, 1 related pair and 2 pieces of evidence to {page}\n"
     assert "Northwind Civic Fund" in page.read_text()
+
+
+def test_viz_leaves_out_entities_without_relations_unless_asked_for_all(data_dir, tmp_path):
+    page = tmp_path / "all.html"
+    query = "MATCH (e:Entity) WHERE e.name IN ['Cleo Marsh', 'Port Evren', 'Ada Quill'] RETURN e"
+    hidden = kg("viz", "--query", query, "-o", page, "--data-dir", data_dir)
+    assert hidden.exit_code == 0
+    assert hidden.stdout == f"wrote 2 entities, 1 related pair and 1 piece of evidence to {page}\n"
+    assert "1 entity without relations not drawn (--all draws them)" in hidden.stderr
+    shown = kg("viz", "--query", query, "--all", "-o", page, "--data-dir", data_dir)
+    assert shown.stdout == f"wrote 3 entities, 1 related pair and 1 piece of evidence to {page}\n"
 
 
 def test_viz_of_a_query_without_graph_values_exits_2(data_dir, tmp_path):
