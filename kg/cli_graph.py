@@ -134,10 +134,9 @@ def _print_result(result, format: QueryFormat) -> None:
             writer.writerow([_csv_cell(v) for v in row])
         sys.stdout.write(buffer.getvalue())
     else:
-        table = Table(*result.columns, show_lines=False)
-        for row in result.rows:
-            table.add_row(*[_text_cell(v) for v in row])
-        out.print(table)
+        from kg.tables import print_rows
+
+        print_rows(out, result.columns, [[_plain_text(v) for v in row] for row in result.rows])
         err.print(f"{len(result.rows)} row{'s' if len(result.rows) != 1 else ''}", highlight=False)
 
 
@@ -154,8 +153,14 @@ def _csv_cell(value: Any) -> Any:
 
 
 def _text_cell(value: Any) -> str:
+    """A value as Rich markup that shows it as it is."""
     from rich.markup import escape
 
+    return escape(_plain_text(value))
+
+
+def _plain_text(value: Any) -> str:
+    """A value as one line of text: nodes as (name:Label), paths as arrows, lists and maps as JSON."""
     from kg.query import GraphNode, GraphPath, GraphRelationship
 
     def node_text(n: GraphNode) -> str:
@@ -182,7 +187,7 @@ def _text_cell(value: Any) -> str:
         text = json.dumps(_plain_for_text(value), ensure_ascii=False)
     else:
         text = str(value)
-    return escape(text)
+    return text
 
 
 def _plain_for_text(value: Any) -> Any:
