@@ -1,7 +1,7 @@
 // One entity by its id: name, type, aliases, and the articles that mention it with their date, source and link.
 //
 // param id: the entity's id (as kg query entity-search returns it)
-// example: kg query entity-card --param id=person:victor-halloran
+// example: kg query entity-card --param id="person:victor halloran"
 MATCH (e:Entity {id: $id})
 RETURN e.id AS id, e.name AS name, e.type AS type, e.aliases AS aliases,
        COLLECT { MATCH (a:Article)-[:MENTIONS]->(e)

@@ -1,7 +1,7 @@
 // Every piece of evidence for an entity's relations, in and out, with the sentence and its article's title, date, source and link.
 //
 // param id: the entity's id (as kg query entity-search returns it)
-// example: kg query entity-evidence --param id=person:victor-halloran
+// example: kg query entity-evidence --param id="person:victor halloran"
 MATCH (e:Entity {id: $id})-[r:ENDORSES|DONATED_TO|CRITICIZED]-(other:Entity)
 MATCH (a:Article {id: r.article_id})
 RETURN CASE WHEN startNode(r) = e THEN 'out' ELSE 'in' END AS direction, type(r) AS relation,

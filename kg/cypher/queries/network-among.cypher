@@ -6,7 +6,7 @@
 // param date_to (default ""): latest article date kept (YYYY-MM-DD); empty keeps every date, undated articles too
 // param sources (default []): article sources to keep; empty keeps every source
 // param min_confidence (default 0): lowest extraction confidence kept, 0 to 1
-// example: kg query network-among --param ids='["person:victor-halloran"]'
+// example: kg query network-among --param ids='["person:victor halloran", "person:daniel okafor"]'
 UNWIND $ids AS id
 MATCH (s:Entity {id: id})-[r:ENDORSES|DONATED_TO|CRITICIZED]->(o:Entity)
 WHERE o.id IN $ids

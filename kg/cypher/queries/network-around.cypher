@@ -6,7 +6,7 @@
 // param date_to (default ""): latest article date kept (YYYY-MM-DD); empty keeps every date, undated articles too
 // param sources (default []): article sources to keep; empty keeps every source
 // param min_confidence (default 0): lowest extraction confidence kept, 0 to 1
-// example: kg query network-around --param ids='["person:victor-halloran"]'
+// example: kg query network-around --param ids='["person:victor halloran"]'
 UNWIND $ids AS id
 MATCH (:Entity {id: id})-[r:ENDORSES|DONATED_TO|CRITICIZED]-(:Entity)
 WITH DISTINCT r  // a relation between two listed entities is met from both ends

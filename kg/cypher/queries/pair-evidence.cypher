@@ -7,7 +7,7 @@
 // param date_to (default ""): latest article date kept (YYYY-MM-DD); empty keeps every date
 // param sources (default []): article sources to keep; empty keeps every source
 // param min_confidence (default 0): lowest extraction confidence kept, 0 to 1
-// example: kg query pair-evidence --param subject=person:victor-halloran --param object=person:daniel-okafor --param relation=DONATED_TO
+// example: kg query pair-evidence --param subject="person:victor halloran" --param object="person:daniel okafor" --param relation=DONATED_TO
 MATCH (s:Entity {id: $subject})-[r:ENDORSES|DONATED_TO|CRITICIZED]->(o:Entity {id: $object})
 WHERE type(r) = $relation AND coalesce(r.confidence, 1.0) >= $min_confidence
 MATCH (a:Article {id: r.article_id})
