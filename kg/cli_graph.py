@@ -39,6 +39,7 @@ class ExportFormat(str, Enum):
     gexf = "gexf"
     json = "json"
     csv = "csv"
+    ftm = "ftm"
 
 
 Params = Annotated[
@@ -442,12 +443,13 @@ def _amount(value: float) -> str:
 def export(
     output: Annotated[Path, typer.Option("--output", "-o", help="File to write (a directory for csv).")],
     format: Annotated[ExportFormat | None, typer.Option(
-        "--format", help="graphml, gexf, json (node-link) or csv (neo4j-admin import files) "
-        "[default: from the file name's suffix].")] = None,
+        "--format", help="graphml, gexf, json (node-link), csv (neo4j-admin import files) or ftm "
+        "(FollowTheMoney entities, one JSON object a line, for ftm tools and Aleph) "
+        "[default: from the file name's suffix; .ftm.json is ftm].")] = None,
     neo4j_uri: Neo4jUri = None,
     data_dir: DataDir = None,
 ) -> None:
-    """Export the whole graph (entities, articles, relations, mentions) for Gephi, networkx or neo4j-admin.
+    """Export the whole graph (entities, articles, relations, mentions) for Gephi, networkx, neo4j-admin or Aleph.
 
     Example: kg export --format graphml -o graph.graphml
 
@@ -455,13 +457,20 @@ def export(
     """
     from kg.export import export_graph
 
-    chosen = format.value if format else {".graphml": "graphml", ".gexf": "gexf", ".json": "json"}.get(
-        output.suffix.lower(), "csv" if output.suffix == "" else None)
+    chosen = format.value if format else "ftm" if output.name.lower().endswith(".ftm.json") else {
+        ".graphml": "graphml", ".gexf": "gexf", ".json": "json"}.get(output.suffix.lower(), "csv" if output.suffix == "" else None)
     if chosen is None:
         raise _fail(ConfigError(f"cannot tell the format from {output.name!r}: pass --format graphml|gexf|json|csv"))
     try:
         with _store(neo4j_uri, data_dir) as store:
-            report = export_graph(store.to_networkx(include_articles=True), output, chosen)
+            graph = store.to_networkx(include_articles=True)
+        if chosen == "ftm":
+            from kg.ftm import write_ftm
+
+            written = write_ftm(graph, output)
+            sys.stdout.write(f"wrote {written} FollowTheMoney entities to {output}\n")
+            return
+        report = export_graph(graph, output, chosen)
     except KgError as exc:
         raise _fail(exc)
     sys.stdout.write(f"wrote {report.nodes} nodes and {report.edges} relationships as {chosen} to {output}\n")
