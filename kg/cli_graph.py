@@ -241,8 +241,11 @@ def browse(
         return
     env = config.environment()
     settings = config.neo4j_settings(uri=neo4j_uri, env=env)
-    uri = settings.uri if settings else "bolt://localhost:7687"
+    # Without NEO4J_URI, the server scripts/neo4j runs: its ports come from the environment or .env.
+    uri = settings.uri if settings else f"bolt://localhost:{env.get('KG_NEO4J_BOLT_PORT') or 7687}"
     try:
+        if http_port is None and env.get("KG_NEO4J_HTTP_PORT"):
+            http_port = config.port(env["KG_NEO4J_HTTP_PORT"], "KG_NEO4J_HTTP_PORT")
         editor = None
         params = parse_params(param or [])
         if query and is_query_name(query):
@@ -260,8 +263,7 @@ def browse(
         for key, value in params.items():
             sys.stdout.write(browser_param_command(key, value) + "\n")
     if settings is None:
-        err.print("note: NEO4J_URI is not set; assumed bolt://localhost:7687 (scripts/neo4j start runs one)",
-                  highlight=False)
+        err.print(f"note: NEO4J_URI is not set; assumed {uri} (scripts/neo4j start runs one)", highlight=False)
     err.print(f"Log in as {settings.user if settings else 'neo4j'} with the password in NEO4J_PASSWORD.\n"
               f"Style: drop {style_path()} on the Browser window, or run the line of `kg browse --style`.",
               highlight=False)

@@ -189,6 +189,28 @@ def test_browse_prints_the_browser_address_from_neo4j_uri():
     assert "NEO4J_PASSWORD" in result.stderr and "style.grass" in result.stderr
 
 
+def test_browse_follows_the_ports_of_scripts_neo4j_from_a_dotenv_file(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".env").write_text("KG_NEO4J_HTTP_PORT=17999\nKG_NEO4J_BOLT_PORT=17998\n")
+    result = kg("browse", NEO4J_URI="", KG_NEO4J_BOLT_PORT=None)
+    assert result.exit_code == 0
+    assert result.stdout == ("http://localhost:17999/browser/?dbms=bolt://neo4j@localhost:17998&db=neo4j"
+                             "&preselectAuthMethod=NATIVE\n")
+    assert "assumed bolt://localhost:17998" in result.stderr
+
+
+def test_browse_follows_the_http_port_in_the_environment():
+    result = kg("browse", "--neo4j-uri", "bolt://localhost:17687", KG_NEO4J_HTTP_PORT="17474")
+    assert result.stdout.startswith("http://localhost:17474/browser/")
+
+
+def test_browse_refuses_an_http_port_that_is_no_number(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".env").write_text("KG_NEO4J_HTTP_PORT=browser\n")
+    result = kg("browse")
+    assert result.exit_code == 2 and "KG_NEO4J_HTTP_PORT='browser' is not a port number" in result.stderr
+
+
 def test_browse_puts_a_library_query_in_the_editor():
     result = kg("browse", "--query", "mutual-criticism", neo4j=True)
     assert result.exit_code == 0

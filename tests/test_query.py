@@ -127,6 +127,12 @@ def corpus(tmp_path_factory):
     neo4j.close()
 
 
+def test_the_examples_give_each_name_one_type(corpus):
+    names = [row[0] for row in rows(corpus["embedded"], "entities")]
+    assert "Port Adley" in names
+    assert len(names) == len(set(names))
+
+
 def rows(store, query_name, **params):
     entry = load_query(query_name)
     return run_query(store, entry.text, entry.bind(params)).rows
@@ -322,6 +328,15 @@ def test_the_embedded_store_cannot_write_and_says_to_use_neo4j(embedded_store):
 def test_an_unsupported_query_on_the_embedded_store_names_it_and_suggests_neo4j(embedded_store):
     with pytest.raises(QueryError, match=r"the embedded store at .* cannot run this query: CALL .*NEO4J_URI"):
         run_query(embedded_store, "CALL db.labels() YIELD label RETURN label")
+
+
+def test_an_unsupported_function_is_named_once_with_one_not_supported(embedded_store):
+    with pytest.raises(QueryError) as caught:
+        run_query(embedded_store, "RETURN rand() AS r")
+    message = str(caught.value)
+    assert message.startswith("the embedded store at ")
+    assert ": function rand() is not supported by its embedded Cypher engine, which runs read queries only." in message
+    assert message.count("not supported") == 1
 
 
 def test_a_syntax_error_on_the_embedded_store_says_where(embedded_store):
