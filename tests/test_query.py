@@ -127,12 +127,6 @@ def corpus(tmp_path_factory):
     neo4j.close()
 
 
-def test_the_examples_give_each_name_one_type(corpus):
-    names = [row[0] for row in rows(corpus["embedded"], "entities")]
-    assert "Port Adley" in names
-    assert len(names) == len(set(names))
-
-
 def rows(store, query_name, **params):
     entry = load_query(query_name)
     return run_query(store, entry.text, entry.bind(params)).rows
@@ -532,6 +526,12 @@ def test_every_library_query_returns_the_same_rows_on_neo4j_and_embedded(corpus,
     assert plain(on_embedded.rows) == plain(on_neo4j.rows)
     if example:
         assert on_neo4j.rows, f"the example of {name} finds nothing in examples/articles/"
+
+
+def test_the_examples_give_each_name_one_type(corpus):
+    names = [row[0] for row in rows(corpus["embedded"], "entities")]
+    assert "Port Adley" in names
+    assert len(names) == len(set(names))
 
 
 def test_both_stores_hold_the_same_corpus(corpus):

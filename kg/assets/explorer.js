@@ -258,6 +258,7 @@
   // -- the network view ------------------------------------------------------------------
 
   let renderer = null, graph = null, facetsLoaded = null, networkSeq = 0;
+  let selected = null;  // the entity whose details the side panel shows, kept across redraws
 
   function filterParams(params) {
     const out = {};
@@ -435,17 +436,18 @@
     renderer.on("enterEdge", () => { $("graph").style.cursor = "pointer"; });
     renderer.on("leaveEdge", () => { $("graph").style.cursor = ""; });
     window.kgExplorer = { renderer, graph, png };  // for the browser tests and the console
-    $("panel").replaceChildren(el("p", "Nothing selected.", "muted"));
+    if (selected && graph.hasNode(selected)) showNode(selected);
+    else $("panel").replaceChildren(el("p", "Nothing selected.", "muted"));
   }
 
   function expandNode(node) {
+    selected = node;
     const params = state();
     const expand = (params.get("expand") || "").split(",").filter(Boolean);
     if (!expand.includes(node)) expand.push(node);
     params.set("view", "network");
     params.set("expand", expand.join(","));
     go(params);
-    showNode(node);
   }
 
   function showNode(node) {
@@ -459,6 +461,7 @@
   }
 
   async function showEdge(edge) {
+    selected = null;
     const at = graph.getEdgeAttributes(edge);
     const source = graph.source(edge), target = graph.target(edge);
     const panel = $("panel");
