@@ -76,6 +76,7 @@
     const entity = params.get("entity");
     $("entity-view").hidden = !entity;
     $("network-view").hidden = !!entity;
+    if (!facetsLoaded) facetsLoaded = loadFacets();  // the store's name in the header, the filters' choices
     if (entity) showEntity(entity);
     else showNetwork(params);
   }
@@ -358,7 +359,7 @@
       status.textContent = e.message;
       return;
     }
-    if (seq !== networkSeq) return;
+    if (seq !== networkSeq || $("network-view").hidden) return;  // another view was asked for meanwhile
     draw(view, expand);
     const pieces = view.edges.reduce((n, e) => n + e.evidence, 0);
     status.textContent = (expand.length ? "Around " + plural(expand.length, "entity", "entities") + ": " : "The most connected entities: ")
@@ -412,23 +413,23 @@
       const settings = fa2.inferSettings(graph);
       fa2.assign(graph, { iterations: count > 500 ? 60 : 200, settings: { ...settings, adjustSizes: false, barnesHutOptimize: count > 300 } });
       graphologyLibrary.layoutNoverlap.assign(graph, { maxIterations: 50, settings: { ratio: 1.4, margin: 4 } });
+      if (count <= LABELLED) spreadLabels(graph, $("graph").clientWidth, $("graph").clientHeight);
     }
     if (renderer) renderer.kill();
     renderer = new Sigma(graph, $("graph"), {
       enableEdgeEvents: true,
       renderEdgeLabels: false,
       defaultEdgeType: "arrow",
-      labelFont: "system-ui, sans-serif",
+      labelFont: "system-ui, sans-serif",  // LABEL_FONT, as sigma takes it
       labelSize: 14,
       labelWeight: "600",
       labelColor: { color: "#1f2328" },
-      labelRenderedSizeThreshold: count > 150 ? 7 : 0,
-      labelDensity: count > 150 ? 0.5 : 3,
+      labelRenderedSizeThreshold: count > LABELLED ? 7 : 0,
+      labelDensity: count > LABELLED ? 0.5 : 1000,  // up to LABELLED, every label (spreadLabels keeps them apart)
       zIndex: true,
       stagePadding: 50,
     });
-    // Room for the labels, which are drawn right of their entities: zoom out a little, look a little right.
-    renderer.getCamera().setState({ ratio: 1.25, x: 0.56 });
+    if (count) frameLabels(renderer, graph);
     renderer.on("clickNode", ({ node }) => expandNode(node));
     renderer.on("clickEdge", ({ edge }) => showEdge(edge));
     renderer.on("enterNode", () => { $("graph").style.cursor = "pointer"; });
@@ -437,7 +438,80 @@
     renderer.on("leaveEdge", () => { $("graph").style.cursor = ""; });
     window.kgExplorer = { renderer, graph, png };  // for the browser tests and the console
     if (selected && graph.hasNode(selected)) showNode(selected);
-    else $("panel").replaceChildren(el("p", "Nothing selected.", "muted"));
+    else {
+      delete $("panel").dataset.edge;
+      $("panel").replaceChildren(el("p", "Nothing selected.", "muted"));
+    }
+  }
+
+  // Views up to this many entities label every one; bigger ones label the biggest.
+  const LABELLED = 150;
+  const LABEL_FONT = "600 14px system-ui, sans-serif", LABEL_HEIGHT = 18, CAMERA_RATIO = 1.25, FRAME_MARGIN = 24;
+
+  function labelWidth(measure, at) { return at.size + 4 + measure.measureText(at.label).width; }
+
+  // Points the camera so that the labels (drawn right of their dots) fit in the area too:
+  // measured on screen, then zoomed and moved; twice more, since labels keep their size as it zooms.
+  function frameLabels(renderer, graph) {
+    const measure = el("canvas").getContext("2d");
+    measure.font = LABEL_FONT;
+    const { width, height } = renderer.getDimensions();
+    if (!width || !height) return;
+    const camera = renderer.getCamera();
+    for (let round = 0; round < 3; round++) {
+      let left = Infinity, right = -Infinity, top = Infinity, bottom = -Infinity;
+      graph.forEachNode((n, at) => {
+        const p = renderer.graphToViewport(at);
+        left = Math.min(left, p.x - at.size);
+        right = Math.max(right, p.x + labelWidth(measure, at));
+        top = Math.min(top, p.y - LABEL_HEIGHT);
+        bottom = Math.max(bottom, p.y + LABEL_HEIGHT);
+      });
+      const zoom = Math.max((right - left) / (width - 2 * FRAME_MARGIN), (bottom - top) / (height - 2 * FRAME_MARGIN), 0.5);
+      const centre = renderer.viewportToFramedGraph({ x: (left + right) / 2, y: (top + bottom) / 2 });
+      camera.setState({ x: centre.x, y: centre.y, ratio: camera.getState().ratio * zoom });
+      renderer.refresh();  // positions on screen are those of the last drawing
+    }
+  }
+
+  // Moves entities apart until no two labels (drawn right of their dot) overlap on screen,
+  // each pair pushed apart along the axis where they overlap least. Works in screen pixels,
+  // converted with the scale at which sigma will fit the layout into the drawing area.
+  function spreadLabels(graph, width, height) {
+    if (!width || !height) return;
+    const measure = el("canvas").getContext("2d");
+    measure.font = LABEL_FONT;
+    const boxes = graph.nodes().map((n) => {
+      const at = graph.getNodeAttributes(n);
+      return { n, at, w: labelWidth(measure, at), r: at.size };
+    });
+    for (let round = 0; round < 80; round++) {
+      const xs = boxes.map((b) => b.at.x), ys = boxes.map((b) => b.at.y);
+      const scale = Math.min(width / (Math.max(...xs) - Math.min(...xs) || 1),
+                             height / (Math.max(...ys) - Math.min(...ys) || 1)) / CAMERA_RATIO;
+      let moved = false;
+      for (let i = 0; i < boxes.length; i++) {
+        for (let j = i + 1; j < boxes.length; j++) {
+          const a = boxes[i], b = boxes[j];
+          const ax = a.at.x * scale, bx = b.at.x * scale, ay = a.at.y * scale, by = b.at.y * scale;
+          const overlapX = Math.min(ax + a.w, bx + b.w) - Math.max(ax - a.r, bx - b.r);
+          const overlapY = Math.min(ay, by) + LABEL_HEIGHT - Math.max(ay, by) + 2;
+          if (overlapX <= 0 || overlapY <= 0) continue;
+          moved = true;
+          if (overlapY <= overlapX) {
+            const push = (overlapY / 2 + 1) / scale * (ay <= by ? -1 : 1);
+            a.at.y += push;
+            b.at.y -= push;
+          } else {
+            const push = (overlapX / 2 + 1) / scale * (ax <= bx ? -1 : 1);
+            a.at.x += push;
+            b.at.x -= push;
+          }
+        }
+      }
+      if (!moved) break;
+    }
+    for (const b of boxes) graph.mergeNodeAttributes(b.n, { x: b.at.x, y: b.at.y });
   }
 
   function expandNode(node) {
@@ -451,6 +525,7 @@
   }
 
   function showNode(node) {
+    delete $("panel").dataset.edge;
     const at = graph.hasNode(node) ? graph.getNodeAttributes(node) : null;
     if (!at) return;
     const panel = $("panel");
@@ -472,6 +547,7 @@
     h.append(link(graph.getNodeAttribute(source, "label"), entityHref(source)), " ", verb, " ",
       link(graph.getNodeAttribute(target, "label"), entityHref(target)));
     panel.replaceChildren(h, el("p", plural(at.evidence, "piece of evidence", "pieces of evidence"), "muted"), el("p", "Loading\u2026", "muted"));
+    panel.dataset.edge = edge;
     let body;
     try {
       body = await api("/api/evidence", { subject: source, object: target, relation: at.relation, ...filterParams(state()) });
