@@ -119,3 +119,17 @@ def test_kg_serve_listens_on_this_machine_only_by_default(embedded_store):
         process.send_signal(signal.SIGINT)
         process.wait(20)
     assert process_gone(process.pid)
+
+
+@pytest.mark.parametrize("environment, opens", [
+    ({"DISPLAY": ":0"}, True), ({"WAYLAND_DISPLAY": "wayland-0"}, True),
+    ({"DISPLAY": ":0", "CI": "true"}, False), ({}, False)])
+def test_kg_serve_opens_a_browser_only_on_a_desktop_outside_ci(monkeypatch, environment, opens):
+    from kg.cli_graph import _desktop
+
+    for name in ("DISPLAY", "WAYLAND_DISPLAY", "CI"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setattr(sys, "platform", "linux")
+    assert _desktop() is opens
