@@ -366,13 +366,11 @@ def extract(
     elif format is ExtractFormat.json:
         sys.stdout.write(json.dumps(list(graphs), ensure_ascii=False, indent=2) + "\n")
     else:
-        table = Table("article", "subject", "predicate", "object", "amount", "sentence")
-        table.columns[-1].overflow = "ellipsis"
-        table.columns[-1].no_wrap = True
-        for graph in graphs:
-            for r in graph["relations"]:
-                table.add_row(graph["id"], r["subject"], r["predicate"], r["object"], r["amount"] or "", r["sentence"])
-        out.print(table)
+        from kg.tables import print_rows
+
+        rows = [[graph["id"], r["subject"], r["predicate"], r["object"], r["amount"] or "", r["sentence"]]
+                for graph in graphs for r in graph["relations"]]
+        print_rows(out, ["article", "subject", "predicate", "object", "amount", "sentence"], rows)
     for line in skipped.lines():
         _say("[yellow]note:[/yellow]", line)
     raise typer.Exit(code=1 if failures else 0)

@@ -39,6 +39,7 @@ class ExportFormat(str, Enum):
     gexf = "gexf"
     json = "json"
     csv = "csv"
+    ftm = "ftm"
 
 
 Params = Annotated[
@@ -134,10 +135,9 @@ def _print_result(result, format: QueryFormat) -> None:
             writer.writerow([_csv_cell(v) for v in row])
         sys.stdout.write(buffer.getvalue())
     else:
-        table = Table(*result.columns, show_lines=False)
-        for row in result.rows:
-            table.add_row(*[_text_cell(v) for v in row])
-        out.print(table)
+        from kg.tables import print_rows
+
+        print_rows(out, result.columns, [[_plain_text(v) for v in row] for row in result.rows])
         err.print(f"{len(result.rows)} row{'s' if len(result.rows) != 1 else ''}", highlight=False)
 
 
@@ -154,8 +154,14 @@ def _csv_cell(value: Any) -> Any:
 
 
 def _text_cell(value: Any) -> str:
+    """A value as Rich markup that shows it as it is."""
     from rich.markup import escape
 
+    return escape(_plain_text(value))
+
+
+def _plain_text(value: Any) -> str:
+    """A value as one line of text: nodes as (name:Label), paths as arrows, lists and maps as JSON."""
     from kg.query import GraphNode, GraphPath, GraphRelationship
 
     def node_text(n: GraphNode) -> str:
@@ -182,7 +188,7 @@ def _text_cell(value: Any) -> str:
         text = json.dumps(_plain_for_text(value), ensure_ascii=False)
     else:
         text = str(value)
-    return escape(text)
+    return text
 
 
 def _plain_for_text(value: Any) -> Any:
@@ -235,8 +241,11 @@ def browse(
         return
     env = config.environment()
     settings = config.neo4j_settings(uri=neo4j_uri, env=env)
-    uri = settings.uri if settings else "bolt://localhost:7687"
+    # Without NEO4J_URI, the server scripts/neo4j runs: its ports come from the environment or .env.
+    uri = settings.uri if settings else f"bolt://localhost:{env.get('KG_NEO4J_BOLT_PORT') or 7687}"
     try:
+        if http_port is None and env.get("KG_NEO4J_HTTP_PORT"):
+            http_port = config.port(env["KG_NEO4J_HTTP_PORT"], "KG_NEO4J_HTTP_PORT")
         editor = None
         params = parse_params(param or [])
         if query and is_query_name(query):
@@ -254,8 +263,7 @@ def browse(
         for key, value in params.items():
             sys.stdout.write(browser_param_command(key, value) + "\n")
     if settings is None:
-        err.print("note: NEO4J_URI is not set; assumed bolt://localhost:7687 (scripts/neo4j start runs one)",
-                  highlight=False)
+        err.print(f"note: NEO4J_URI is not set; assumed {uri} (scripts/neo4j start runs one)", highlight=False)
     err.print(f"Log in as {settings.user if settings else 'neo4j'} with the password in NEO4J_PASSWORD.\n"
               f"Style: drop {style_path()} on the Browser window, or run the line of `kg browse --style`.",
               highlight=False)
@@ -264,6 +272,54 @@ def browse(
         import webbrowser
 
         webbrowser.open(url)
+
+
+# -- serve -----------------------------------------------------------------------
+
+
+def _desktop() -> bool:
+    """A browser can be opened here: a desktop session, and not CI."""
+    if os.environ.get("CI"):
+        return False
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY") or sys.platform == "darwin")
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(
+        "--host", help="Address to listen on. The default serves this machine only; 0.0.0.0 would show "
+                       "the graph to the whole network.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=0, max=65535, help="Port to listen on (0: any free port).")] = 8765,
+    open_browser: Annotated[bool, typer.Option(
+        "--open/--no-open", help="Open the explorer in a web browser (only on a desktop, never in CI).")] = True,
+    neo4j_uri: Neo4jUri = None,
+    data_dir: DataDir = None,
+) -> None:
+    """Explore the graph in a web browser: search, entity pages, a network to expand and filter.
+
+    Read-only, over either store, with the same parameterised queries as
+    kg query. Works offline. Stop it with Ctrl-C.
+
+    Example: kg serve --data-dir kg-data
+    """
+    from kg.serve import serve as run
+
+    def ready(url: str) -> None:
+        err.print(f"kg explorer on {store.description}: {url}  (Ctrl-C stops it)", highlight=False)
+        sys.stdout.write(url + "\n")
+        sys.stdout.flush()
+        if open_browser and _desktop():
+            import webbrowser
+
+            webbrowser.open(url)
+
+    try:
+        with _store(neo4j_uri, data_dir) as store:
+            run(store, host=host, port=port, on_ready=ready)
+    except KgError as exc:
+        raise _fail(exc)
+    except OSError as exc:
+        raise _fail(ConfigError(f"cannot listen on {host}:{port}: {exc.strerror or exc}"))
 
 
 # -- viz -------------------------------------------------------------------------
@@ -279,6 +335,8 @@ def viz(
         "--entity", help="Draw the entities around this one (name or alias, any case).")] = None,
     depth: Annotated[int, typer.Option("--depth", min=0, help="With --entity: how many relations away.")] = 1,
     title: Annotated[str | None, typer.Option("--title", help="Page title.")] = None,
+    show_all: Annotated[bool, typer.Option(
+        "--all", help="Also draw entities without relations (hidden by default: they bury the relations).")] = False,
     timeout: Timeout = None,
     neo4j_uri: Neo4jUri = None,
     data_dir: DataDir = None,
@@ -297,10 +355,19 @@ def viz(
         params = parse_params(param or [])
         with _store(neo4j_uri, data_dir) as store:
             report = draw(store, output, query=query, params=params, entity=entity, depth=depth,
-                          title=title, timeout=timeout)
+                          title=title, timeout=timeout, show_isolated=show_all)
     except KgError as exc:
         raise _fail(exc)
-    sys.stdout.write(f"wrote {report['nodes']} entities and {report['edges']} relations to {output}\n")
+    sys.stdout.write(f"wrote {_count(report['nodes'], 'entity', 'entities')}, "
+                     f"{_count(report['pairs'], 'related pair', 'related pairs')} and "
+                     f"{_count(report['evidence'], 'piece of evidence', 'pieces of evidence')} to {output}\n")
+    if report["hidden"]:
+        err.print(f"{_count(report['hidden'], 'entity', 'entities')} without relations not drawn (--all draws them)",
+                  highlight=False)
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n:,} {one if n == 1 else many}"
 
 
 # -- analyze ---------------------------------------------------------------------
@@ -378,12 +445,13 @@ def _amount(value: float) -> str:
 def export(
     output: Annotated[Path, typer.Option("--output", "-o", help="File to write (a directory for csv).")],
     format: Annotated[ExportFormat | None, typer.Option(
-        "--format", help="graphml, gexf, json (node-link) or csv (neo4j-admin import files) "
-        "[default: from the file name's suffix].")] = None,
+        "--format", help="graphml, gexf, json (node-link), csv (neo4j-admin import files) or ftm "
+        "(FollowTheMoney entities, one JSON object a line, for ftm tools and Aleph) "
+        "[default: from the file name's suffix; .ftm.json is ftm].")] = None,
     neo4j_uri: Neo4jUri = None,
     data_dir: DataDir = None,
 ) -> None:
-    """Export the whole graph (entities, articles, relations, mentions) for Gephi, networkx or neo4j-admin.
+    """Export the whole graph (entities, articles, relations, mentions) for Gephi, networkx, neo4j-admin or Aleph.
 
     Example: kg export --format graphml -o graph.graphml
 
@@ -391,13 +459,20 @@ def export(
     """
     from kg.export import export_graph
 
-    chosen = format.value if format else {".graphml": "graphml", ".gexf": "gexf", ".json": "json"}.get(
-        output.suffix.lower(), "csv" if output.suffix == "" else None)
+    chosen = format.value if format else "ftm" if output.name.lower().endswith(".ftm.json") else {
+        ".graphml": "graphml", ".gexf": "gexf", ".json": "json"}.get(output.suffix.lower(), "csv" if output.suffix == "" else None)
     if chosen is None:
         raise _fail(ConfigError(f"cannot tell the format from {output.name!r}: pass --format graphml|gexf|json|csv"))
     try:
         with _store(neo4j_uri, data_dir) as store:
-            report = export_graph(store.to_networkx(include_articles=True), output, chosen)
+            graph = store.to_networkx(include_articles=True)
+        if chosen == "ftm":
+            from kg.ftm import write_ftm
+
+            written = write_ftm(graph, output)
+            sys.stdout.write(f"wrote {written} FollowTheMoney entities to {output}\n")
+            return
+        report = export_graph(graph, output, chosen)
     except KgError as exc:
         raise _fail(exc)
     sys.stdout.write(f"wrote {report.nodes} nodes and {report.edges} relationships as {chosen} to {output}\n")

@@ -69,6 +69,17 @@ def neo4j_settings(
     )
 
 
+def port(text: str, name: str) -> int:
+    """A TCP port number read from setting ``name``; ConfigError naming it otherwise."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if not 0 < value < 65536:
+        raise ConfigError(f"{name}={text!r} is not a port number (1 to 65535)")
+    return value
+
+
 def data_dir(directory: str | None = None, env: dict[str, str] | None = None) -> Path:
     env = environment() if env is None else env
     return Path(directory or env.get("KG_DATA_DIR") or DEFAULT_DATA_DIR)

@@ -263,6 +263,8 @@ class PropertyGraph:
     def __init__(self) -> None:
         self.nodes: list[Node] = []
         self.by_label: dict[str, list[Node]] = {}
+        #: Nodes by their ``id`` property: a pattern like (a:Article {id: r.article_id}) looks one up instead of scanning.
+        self.by_id: dict[Any, list[Node]] = {}
         self.relationships: list[Relationship] = []
 
     @classmethod
@@ -279,6 +281,8 @@ class PropertyGraph:
             index[key] = node
             for label in labels:
                 pg.by_label.setdefault(label, []).append(node)
+            if isinstance(props.get("id"), (str, int)) and not isinstance(props.get("id"), bool):
+                pg.by_id.setdefault(props["id"], []).append(node)
         edges = graph.edges(keys=True, data=True) if graph.is_multigraph() else (
             (u, v, None, d) for u, v, d in graph.edges(data=True))
         for u, v, k, attrs in edges:
@@ -1174,7 +1178,7 @@ class Call(Expr):
         self.name, self.args = name, args
         key = name.lower()
         if key in _UNSUPPORTED_FUNCTIONS:
-            raise CypherUnsupported(f"function {name}() is not supported by the embedded engine")
+            raise CypherUnsupported(f"function {name}()")
         if key not in FUNCTIONS:
             raise CypherUnsupported(f"unknown function {name}()")
         self.fn = FUNCTIONS[key]
@@ -1419,7 +1423,7 @@ class Pattern:
                 names = {part.path_var, *(r.var for r in part.rels)} - {None}
                 if any(names & vs for _, vs in self._conjuncts):
                     raise CypherUnsupported(
-                        "a WHERE on the path or relationships of a shortestPath is not supported")
+                        "a WHERE on the path or relationships of a shortestPath")
 
     def named_variables(self) -> list[str]:
         names: list[str] = []
@@ -1469,7 +1473,7 @@ class Pattern:
             if _node_ok(value, first, row, ctx):
                 yield from self._walk(index, part, 0, value, row, used, triggers, ctx, [value], [])
             return
-        for candidate in self._candidates(first, ctx):
+        for candidate in self._candidates(first, row, ctx):
             ctx.tick()
             if not _node_ok(candidate, first, row, ctx):
                 continue
@@ -1478,7 +1482,16 @@ class Pattern:
                 yield from self._walk(index, part, 0, candidate, row, used, triggers, ctx, [candidate], [])
             del row[first.var]
 
-    def _candidates(self, pat: NodePat, ctx: Ctx) -> list[Node]:
+    def _candidates(self, pat: NodePat, row: dict, ctx: Ctx) -> list[Node]:
+        """Nodes that may match ``pat``: those with its ``id`` when the pattern gives one, else those of its
+        rarest label (the caller still checks each)."""
+        if pat.props is not None:
+            try:
+                wanted = pat.props.eval(row, ctx)
+            except CypherError:  # e.g. refers to a variable bound later: checked per node instead
+                wanted = None
+            if isinstance(wanted, dict) and isinstance(wanted.get("id"), (str, int)) and not isinstance(wanted["id"], bool):
+                return ctx.graph.by_id.get(wanted["id"], [])
         if pat.labels and not pat.any_label:
             return min((ctx.graph.by_label.get(label, []) for label in pat.labels), key=len)
         return ctx.graph.nodes
@@ -1580,11 +1593,11 @@ class Pattern:
             raise CypherUnsupported("shortestPath with a minimum length above 1")
         if rpat.var in row:
             raise CypherUnsupported("a shortestPath relationship variable that is already bound")
-        starts = [row[a_pat.var]] if a_pat.var in row else self._candidates(a_pat, ctx)
+        starts = [row[a_pat.var]] if a_pat.var in row else self._candidates(a_pat, row, ctx)
         for a in starts:
             if a is None or not _node_ok(a, a_pat, row, ctx):
                 continue
-            ends = [row[b_pat.var]] if b_pat.var in row else self._candidates(b_pat, ctx)
+            ends = [row[b_pat.var]] if b_pat.var in row else self._candidates(b_pat, row, ctx)
             for b in ends:
                 ctx.tick()
                 if b is None or not _node_ok(b, b_pat, row, ctx):

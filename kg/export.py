@@ -379,10 +379,13 @@ def result_subgraph(graph: nx.MultiDiGraph, result) -> nx.MultiDiGraph:
 
 def draw(store: Any, path: str | PathLike[str], *, query: str | None = None,
          params: dict[str, Any] | None = None, entity: str | None = None, depth: int = 1,
-         title: str | None = None, timeout: float | None = None) -> dict[str, int]:
+         title: str | None = None, timeout: float | None = None, show_isolated: bool = False) -> dict[str, int]:
     """Write the kg.viz page for the whole entity graph, the neighbourhood of
     ``entity`` to ``depth``, or what ``query`` (a library name or Cypher,
-    run read-only) returns. Returns the node and edge counts drawn."""
+    run read-only) returns. Entities without a relation to draw are left out
+    unless ``show_isolated``: in a real corpus most entities are only
+    mentioned, and drawn they bury the relations. Returns the counts drawn:
+    nodes, pairs (merged edges), evidence (pieces), and hidden entities."""
     from kg import viz
     from kg.query import is_query_name, load_query, run_query
 
@@ -404,5 +407,11 @@ def draw(store: Any, path: str | PathLike[str], *, query: str | None = None,
     elif entity:
         graph = neighbourhood(graph, entity, depth)
         title = title or f"kg: {entity} and what is within {depth} relation{'s' if depth != 1 else ''}"
-    viz.write_html(graph, target, title=title or "kg graph")
-    return {"nodes": graph.number_of_nodes(), "edges": graph.number_of_edges()}
+    isolated = [] if show_isolated else list(nx.isolates(graph))
+    if isolated:
+        graph = graph.copy()
+        graph.remove_nodes_from(isolated)
+    viz.write_html(graph, target, title=title or "kg graph", hidden=len(isolated))
+    pairs = {(u, v, d.get("type")) for u, v, d in graph.edges(data=True)}
+    return {"nodes": graph.number_of_nodes(), "pairs": len(pairs), "evidence": graph.number_of_edges(),
+            "hidden": len(isolated)}

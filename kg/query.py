@@ -33,6 +33,7 @@ import logging
 import math
 import re
 import time
+import weakref
 from collections.abc import Iterable, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -161,8 +162,14 @@ _PARAM_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 def typed_value(text: str) -> Any:
-    """``12`` -> 12, ``1.5`` -> 1.5, ``true``/``false`` -> bools, anything else
-    the string itself; quotes ('01234' or "true") keep a value a string."""
+    """``12`` -> 12, ``1.5`` -> 1.5, ``true``/``false`` -> bools, a JSON list
+    (``["a", "b"]``) -> a list, anything else the string itself; quotes
+    ('01234' or "true") keep a value a string."""
+    if text.startswith("[") and text.endswith("]"):
+        try:
+            return json.loads(text)
+        except ValueError:
+            pass
     if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
         return text[1:-1]
     if _INT.fullmatch(text):
@@ -428,11 +435,26 @@ def _refused(writes: Sequence[str]) -> QueryError:
 # -- embedded ------------------------------------------------------------------
 
 
+#: The last graph built per embedded store, with the store version it was built at.
+_GRAPHS: weakref.WeakKeyDictionary[Any, tuple[Any, ec.PropertyGraph]] = weakref.WeakKeyDictionary()
+
+
 def embedded_graph(store: Any) -> ec.PropertyGraph:
-    """The store's graph as Neo4j holds it (see kg.export.model_graph)."""
+    """The store's graph as Neo4j holds it (see kg.export.model_graph).
+
+    Built once per version of the store's contents: a long-lived reader (kg
+    serve) answers each request from memory instead of reading the whole store
+    again, and still sees what a kg ingest beside it writes.
+    """
     from kg.export import model_graph
 
-    return ec.PropertyGraph.from_networkx(model_graph(store.to_networkx(include_articles=True)))
+    version = store.version()
+    cached = _GRAPHS.get(store)
+    if cached is not None and cached[0] == version:
+        return cached[1]
+    graph = ec.PropertyGraph.from_networkx(model_graph(store.to_networkx(include_articles=True)))
+    _GRAPHS[store] = (version, graph)
+    return graph
 
 
 def _embedded_value(value: Any) -> Any:

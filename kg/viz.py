@@ -32,7 +32,7 @@ _UNKNOWN_COLOR = "#9e9e9e"
 _SOURCE_MAP_COMMENT = "//# sourceMappingURL=vis-network.min.js.map"
 
 
-def render_html(graph: nx.MultiDiGraph, *, title: str = "kg graph") -> str:
+def render_html(graph: nx.MultiDiGraph, *, title: str = "kg graph", hidden: int = 0) -> str:
     """Return the page for ``graph`` as one HTML string.
 
     Nodes are coloured by entity type and sized by total degree (every piece of
@@ -47,14 +47,14 @@ def render_html(graph: nx.MultiDiGraph, *, title: str = "kg graph") -> str:
         title=html.escape(title),
         vis_version=VIS_NETWORK_VERSION,
         vis_js=_asset("vis-network.min.js").replace(_SOURCE_MAP_COMMENT, ""),
-        data=_script_json(_graph_data(graph)),
+        data=_script_json({**_graph_data(graph), "hidden": hidden}),
     )
 
 
-def write_html(graph: nx.MultiDiGraph, path: str | PathLike[str], *, title: str = "kg graph") -> None:
-    """Write :func:`render_html` output to ``path`` as UTF-8."""
+def write_html(graph: nx.MultiDiGraph, path: str | PathLike[str], *, title: str = "kg graph", hidden: int = 0) -> None:
+    """Write :func:`render_html` output to ``path`` as UTF-8; ``hidden`` entities left out are counted in the header."""
     with open(path, "w", encoding="utf-8") as out:
-        out.write(render_html(graph, title=title))
+        out.write(render_html(graph, title=title, hidden=hidden))
 
 
 def _graph_data(graph: nx.MultiDiGraph) -> dict:

@@ -124,7 +124,7 @@ def show(browser, page):
 
 def test_the_whole_graph_page_loads_without_errors_and_draws_every_entity(browser, store, tmp_path):
     page = tmp_path / "graph.html"
-    assert draw(store, page) == {"nodes": 7, "edges": 11}
+    assert draw(store, page) == {"nodes": 7, "pairs": 9, "evidence": 11, "hidden": 0}
     assert show(browser, page) == []
     assert browser.execute_script("return window.kgGraph.nodeCount") == 7
     assert browser.execute_script("return window.kgGraph.network.body.data.nodes.length") == 7

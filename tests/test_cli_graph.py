@@ -189,6 +189,28 @@ def test_browse_prints_the_browser_address_from_neo4j_uri():
     assert "NEO4J_PASSWORD" in result.stderr and "style.grass" in result.stderr
 
 
+def test_browse_follows_the_ports_of_scripts_neo4j_from_a_dotenv_file(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".env").write_text("KG_NEO4J_HTTP_PORT=17999\nKG_NEO4J_BOLT_PORT=17998\n")
+    result = kg("browse", NEO4J_URI="", KG_NEO4J_BOLT_PORT=None)
+    assert result.exit_code == 0
+    assert result.stdout == ("http://localhost:17999/browser/?dbms=bolt://neo4j@localhost:17998&db=neo4j"
+                             "&preselectAuthMethod=NATIVE\n")
+    assert "assumed bolt://localhost:17998" in result.stderr
+
+
+def test_browse_follows_the_http_port_in_the_environment():
+    result = kg("browse", "--neo4j-uri", "bolt://localhost:17687", KG_NEO4J_HTTP_PORT="17474")
+    assert result.stdout.startswith("http://localhost:17474/browser/")
+
+
+def test_browse_refuses_an_http_port_that_is_no_number(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".env").write_text("KG_NEO4J_HTTP_PORT=browser\n")
+    result = kg("browse")
+    assert result.exit_code == 2 and "KG_NEO4J_HTTP_PORT='browser' is not a port number" in result.stderr
+
+
 def test_browse_puts_a_library_query_in_the_editor():
     result = kg("browse", "--query", "mutual-criticism", neo4j=True)
     assert result.exit_code == 0
@@ -216,8 +238,19 @@ def test_viz_writes_the_neighbourhood_page(data_dir, tmp_path):
     page = tmp_path / "ncf.html"
     result = kg("viz", "--entity", "NCF", "--depth", "1", "-o", page, "--data-dir", data_dir)
     assert result.exit_code == 0
-    assert result.stdout == f"wrote 2 entities and 2 relations to {page}\n"
+    assert result.stdout == f"wrote 2 entities, 1 related pair and 2 pieces of evidence to {page}\n"
     assert "Northwind Civic Fund" in page.read_text()
+
+
+def test_viz_leaves_out_entities_without_relations_unless_asked_for_all(data_dir, tmp_path):
+    page = tmp_path / "all.html"
+    query = "MATCH (e:Entity) WHERE e.name IN ['Cleo Marsh', 'Port Evren', 'Ada Quill'] RETURN e"
+    hidden = kg("viz", "--query", query, "-o", page, "--data-dir", data_dir)
+    assert hidden.exit_code == 0
+    assert hidden.stdout == f"wrote 2 entities, 1 related pair and 1 piece of evidence to {page}\n"
+    assert "1 entity without relations not drawn (--all draws them)" in hidden.stderr
+    shown = kg("viz", "--query", query, "--all", "-o", page, "--data-dir", data_dir)
+    assert shown.stdout == f"wrote 3 entities, 1 related pair and 1 piece of evidence to {page}\n"
 
 
 def test_viz_of_a_query_without_graph_values_exits_2(data_dir, tmp_path):

@@ -186,7 +186,7 @@ def test_bind_fills_in_defaults():
 @pytest.mark.parametrize("text, value", [
     ("12", 12), ("-3", -3), ("1.5", 1.5), ("2e3", 2000.0), ("true", True), ("False", False),
     ("Raymond Castellano", "Raymond Castellano"), ("'01234'", "01234"), ('"true"', "true"), ("", ""),
-    ("nan", "nan"), ("1.2.3", "1.2.3"),
+    ("nan", "nan"), ("1.2.3", "1.2.3"), ('["a", "b c"]', ["a", "b c"]), ("[]", []), ("[not json", "[not json"),
 ])
 def test_parameter_values_are_typed(text, value):
     assert typed_value(text) == value and type(typed_value(text)) is type(value)
@@ -322,6 +322,28 @@ def test_the_embedded_store_cannot_write_and_says_to_use_neo4j(embedded_store):
 def test_an_unsupported_query_on_the_embedded_store_names_it_and_suggests_neo4j(embedded_store):
     with pytest.raises(QueryError, match=r"the embedded store at .* cannot run this query: CALL .*NEO4J_URI"):
         run_query(embedded_store, "CALL db.labels() YIELD label RETURN label")
+
+
+def test_the_embedded_store_is_read_once_until_its_contents_change(embedded_store):
+    from kg.query import embedded_graph
+
+    graph = embedded_graph(embedded_store)
+    assert embedded_graph(embedded_store) is graph
+    with EmbeddedStore(embedded_store.directory) as other_writer:  # another connection, as kg ingest would be
+        other_writer.write([_graph("a6", "Quill backs Marsh", "2031-05-06", [(ADA, "ENDORSES", CLEO, 0, None, None)])])
+    assert embedded_graph(embedded_store) is not graph
+    assert rows(embedded_store, "endorsements-by", name="Ada Quill")[-1][1] == "Cleo Marsh"
+    embedded_store.write([_graph("a7", "Marsh backs Quill", "2031-05-07", [(CLEO, "ENDORSES", ADA, 0, None, None)])])
+    assert rows(embedded_store, "endorsements-by", name="Cleo Marsh")[0][1] == "Ada Quill"
+
+
+def test_an_unsupported_function_is_named_once_with_one_not_supported(embedded_store):
+    with pytest.raises(QueryError) as caught:
+        run_query(embedded_store, "RETURN rand() AS r")
+    message = str(caught.value)
+    assert message.startswith("the embedded store at ")
+    assert ": function rand() is not supported by its embedded Cypher engine, which runs read queries only." in message
+    assert message.count("not supported") == 1
 
 
 def test_a_syntax_error_on_the_embedded_store_says_where(embedded_store):
@@ -504,6 +526,12 @@ def test_every_library_query_returns_the_same_rows_on_neo4j_and_embedded(corpus,
     assert plain(on_embedded.rows) == plain(on_neo4j.rows)
     if example:
         assert on_neo4j.rows, f"the example of {name} finds nothing in examples/articles/"
+
+
+def test_the_examples_give_each_name_one_type(corpus):
+    names = [row[0] for row in rows(corpus["embedded"], "entities")]
+    assert "Port Adley" in names
+    assert len(names) == len(set(names))
 
 
 def test_both_stores_hold_the_same_corpus(corpus):

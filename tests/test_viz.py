@@ -169,6 +169,28 @@ def test_hovering_an_edge_shows_its_evidence(browser, tmp_path):
     assert "https://news.example/story/6" in text
 
 
+def test_an_edge_tooltip_wraps_long_evidence_inside_its_box(browser, tmp_path):
+    g = sample_graph()
+    long_sentence = " ".join(["Lumen Works said the Harbor Party's harbour plan deserved every dollar it gave."] * 6)
+    relation(g, "org:lumen works", "norp:harbor party", "DONATED_TO", long_sentence, 12, "$2 million")
+    show(browser, tmp_path, g)
+    hover(browser, between=("org:lumen works", "norp:harbor party"))
+    box = browser.execute_script("""
+        const tip = document.querySelector('div.vis-tooltip');
+        const r = tip.getBoundingClientRect();
+        return {whiteSpace: getComputedStyle(tip).whiteSpace, overflow: tip.scrollWidth - tip.clientWidth,
+                right: r.right, left: r.left, width: r.width, window: window.innerWidth};""")
+    save_screenshot(browser, "viz-edge-tooltip-long")
+    assert box["whiteSpace"] == "normal"
+    assert box["overflow"] <= 0
+    assert box["width"] < 500 and box["right"] <= box["window"]
+
+
+def test_the_header_counts_entities_pairs_and_pieces_of_evidence(browser, tmp_path):
+    show(browser, tmp_path, sample_graph())
+    assert browser.find_element(By.ID, "counts").text == "7 entities \u00b7 8 related pairs \u00b7 11 pieces of evidence"
+
+
 def test_hovering_a_node_shows_name_type_aliases_and_degree(browser, tmp_path):
     show(browser, tmp_path, sample_graph())
     text = hover(browser, node_id="org:northwind civic fund")

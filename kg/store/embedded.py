@@ -651,6 +651,13 @@ class EmbeddedStore:
         return {"nodes": nodes, "relationships": relationships}
 
     @_one_at_a_time
+    def version(self) -> tuple[int, int]:
+        """A value that changes whenever the contents may have: a commit by another
+        connection (SQLite's data_version) or a change made through this one."""
+        (data_version,) = self._conn.execute("PRAGMA data_version").fetchone()
+        return data_version, self._conn.total_changes
+
+    @_one_at_a_time
     def to_networkx(self, include_articles: bool = False) -> nx.MultiDiGraph:
         """The entity graph; with include_articles also Article nodes and MENTIONS."""
         with self._transaction("DEFERRED") as conn:
