@@ -33,10 +33,10 @@ from __future__ import annotations
 import math
 import re
 import time
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Any, Protocol
 
 import networkx as nx
 
@@ -46,6 +46,7 @@ __all__ = [
     "CypherSyntaxError",
     "CypherTimeout",
     "CypherUnsupported",
+    "GraphAccess",
     "Node",
     "Path",
     "PropertyGraph",
@@ -257,13 +258,71 @@ class Path:
     relationships: tuple[Relationship, ...]
 
 
+class GraphAccess(Protocol):
+    """What the engine asks of a graph, so that a store can answer from its
+    indexes instead of loading everything: an anchored pattern reads only the
+    anchor and its neighbourhood.
+
+    The same node or relationship must come back as the same object for as
+    long as a query runs (the engine compares them by identity), and ``order``
+    must rank them the same way every time (ORDER BY on nodes uses it).
+    """
+
+    def nodes(self, label: str | None = None) -> Iterable[Node]:
+        """Every node, or every node with this label, in ``order``."""
+
+    def node_count(self, label: str) -> int:
+        """How many nodes carry this label (to pick the smallest of several)."""
+
+    def find_nodes(self, label: str | None, key: str, value: Any, *, folded: bool = False) -> list[Node] | None:
+        """The nodes (with this label, when given) whose property ``key``
+        equals ``value``; for a list property, that hold it as an element.
+        ``folded``: whose property lower-cased (as toLower does) equals
+        ``value``. None when no index answers this: the engine scans instead.
+        A superset is allowed (the engine checks every candidate again)."""
+
+    def relationships(self, node: Node, direction: str, types: tuple[str, ...]) -> Sequence[Relationship]:
+        """The node's relationships of these types (all when empty), "out",
+        "in" or "both" (out first), each list in ``order``."""
+
+    def relationships_of_type(self, types: tuple[str, ...]) -> Iterable[Relationship]:
+        """Every relationship of these types (all when empty), in ``order``."""
+
+
 class PropertyGraph:
-    """Nodes with labels and properties, typed relationships, adjacency lists."""
+    """Nodes with labels and properties, typed relationships, adjacency lists:
+    a whole graph in memory, which answers GraphAccess by scanning."""
 
     def __init__(self) -> None:
-        self.nodes: list[Node] = []
+        self.all_nodes: list[Node] = []
         self.by_label: dict[str, list[Node]] = {}
-        self.relationships: list[Relationship] = []
+        self.all_relationships: list[Relationship] = []
+
+    def nodes(self, label: str | None = None) -> Iterable[Node]:
+        return self.all_nodes if label is None else self.by_label.get(label, [])
+
+    def node_count(self, label: str) -> int:
+        return len(self.by_label.get(label, []))
+
+    def find_nodes(self, label: str | None, key: str, value: Any, *, folded: bool = False) -> list[Node] | None:
+        found = []
+        for node in self.nodes(label):
+            held = node.props.get(key)
+            values = held if isinstance(held, list) else [held]
+            if folded:
+                values = [v.lower() for v in values if isinstance(v, str)]
+            if any(equals(v, value) is True for v in values):
+                found.append(node)
+        return found
+
+    def relationships(self, node: Node, direction: str, types: tuple[str, ...]) -> Sequence[Relationship]:
+        rels = node.out if direction == "out" else node.inc if direction == "in" else node.out + node.inc
+        return [rel for rel in rels if rel.type in types] if types else rels
+
+    def relationships_of_type(self, types: tuple[str, ...]) -> Iterable[Relationship]:
+        if not types:
+            return self.all_relationships
+        return [rel for rel in self.all_relationships if rel.type in types]
 
     @classmethod
     def from_networkx(cls, graph: nx.Graph) -> PropertyGraph:
@@ -274,8 +333,8 @@ class PropertyGraph:
         for key, attrs in graph.nodes(data=True):
             labels = frozenset(attrs.get("__labels__") or ())
             props = {k: v for k, v in attrs.items() if k != "__labels__" and v is not None}
-            node = Node(key, labels, props, len(pg.nodes))
-            pg.nodes.append(node)
+            node = Node(key, labels, props, len(pg.all_nodes))
+            pg.all_nodes.append(node)
             index[key] = node
             for label in labels:
                 pg.by_label.setdefault(label, []).append(node)
@@ -290,8 +349,8 @@ class PropertyGraph:
             if not rel_type:
                 raise CypherError(f"relationship {u!r}->{v!r} has no type (__labels__ or type)")
             props = {name: value for name, value in attrs.items() if name != "__labels__" and value is not None}
-            rel = Relationship((u, v, k), str(rel_type), index[u], index[v], props, len(pg.relationships))
-            pg.relationships.append(rel)
+            rel = Relationship((u, v, k), str(rel_type), index[u], index[v], props, len(pg.all_relationships))
+            pg.all_relationships.append(rel)
             rel.start.out.append(rel)
             rel.end.inc.append(rel)
             if not graph.is_directed():
@@ -453,7 +512,7 @@ def _bool(v: Any, what: str) -> bool | None:
 class Ctx:
     """What an expression sees: the graph, the parameters and the deadline."""
 
-    def __init__(self, graph: PropertyGraph, params: dict[str, Any], deadline: float | None):
+    def __init__(self, graph: GraphAccess, params: dict[str, Any], deadline: float | None):
         self.graph = graph
         self.params = params
         self.deadline = deadline
@@ -1369,28 +1428,94 @@ def _rel_ok(rel: Relationship, pat: RelPat, row: dict, ctx: Ctx) -> bool:
     return pat.props is None or _props_ok(rel.props, pat.props, row, ctx)
 
 
-def _steps(node: Node, pat: RelPat) -> Iterator[tuple[Relationship, Node]]:
+def _steps(node: Node, pat: RelPat, ctx: Ctx) -> Iterator[tuple[Relationship, Node]]:
     """(relationship, other end) pairs from node; an undirected self-loop once."""
     if pat.direction in ("out", "both"):
-        for rel in node.out:
-            if not pat.types or rel.type in pat.types:
-                yield rel, rel.end
+        for rel in ctx.graph.relationships(node, "out", pat.types):
+            yield rel, rel.end
     if pat.direction in ("in", "both"):
-        for rel in node.inc:
-            if not pat.types or rel.type in pat.types:
-                if pat.direction == "both" and rel.start is rel.end:
-                    continue
-                yield rel, rel.start
+        for rel in ctx.graph.relationships(node, "in", pat.types):
+            if pat.direction == "both" and rel.start is rel.end:
+                continue
+            yield rel, rel.start
+
+
+_FLIPPED = {"out": "in", "in": "out", "both": "both"}
+
+
+def _reversed(part: PatternPart) -> PatternPart:
+    """The same chain written from its last node: the same matches."""
+    rels = [replace(r, direction=_FLIPPED[r.direction]) for r in reversed(part.rels)]
+    return PatternPart(part.path_var, list(reversed(part.nodes)), rels, part.shortest)
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """A pattern's chains as matched, and where each variable is first bound."""
+
+    parts: list[PatternPart]
+    position: dict[str, int]
+
+
+@dataclass(frozen=True)
+class _Probe:
+    """An index look-up that finds every node a WHERE conjunct can accept:
+    ``key`` (lower-cased when ``folded``) equal to ``value``'s value."""
+
+    key: str
+    value: Expr
+    folded: bool
+
+
+def _probes(expr: Expr, var: str) -> list[_Probe] | None:
+    """Index look-ups whose union holds every binding of ``var`` for which
+    ``expr`` is true, or None when ``expr`` has no such form. Understood:
+    ``var.key = x``, ``toLower(var.key) = x``, ``any(a IN var.key WHERE
+    toLower(a) = x)`` (or without toLower), either way round, and ORs of them;
+    ``x`` must not mention ``var``."""
+    if isinstance(expr, Logic) and expr.op == "OR":
+        left, right = _probes(expr.left, var), _probes(expr.right, var)
+        return None if left is None or right is None else left + right
+    if isinstance(expr, Quantifier) and expr.kind == "ANY" and _is_property(expr.source, var):
+        inner = _probes(expr.where, expr.var)
+        if inner is None or any(p.key != "" or var in p.value.variables() for p in inner):
+            return None
+        return [_Probe(expr.source.key, p.value, p.folded) for p in inner]
+    if not (isinstance(expr, Compare) and expr.op == "="):
+        return None
+    for side, other in ((expr.left, expr.right), (expr.right, expr.left)):
+        if var in other.variables():
+            continue
+        folded = isinstance(side, Call) and side.name.lower() == "tolower" and len(side.args) == 1
+        target = side.args[0] if folded else side
+        if isinstance(target, Var) and target.name == var:
+            return [_Probe("", other, folded)]  # an element of a list, see the any() case
+        if _is_property(target, var):
+            return [_Probe(target.key, other, folded)]
+    return None
+
+
+def _node_probes(expr: Expr, var: str) -> list[_Probe] | None:
+    """_probes for a node variable: look-ups of its properties only."""
+    probes = _probes(expr, var)
+    return None if probes is None or any(not p.key for p in probes) else probes
+
+
+def _is_property(expr: Expr, var: str) -> bool:
+    return isinstance(expr, Prop) and isinstance(expr.target, Var) and expr.target.name == var
 
 
 class Pattern:
     """The pattern list of one MATCH (or a pattern predicate) and its WHERE.
 
     ``matches(row)`` yields the row extended by every match. The parts are
-    matched left to right, each chain from its first node; a WHERE conjunct is
-    checked as soon as the last of its variables that the pattern binds is
-    bound (or at once when the row already holds them all). No relationship is
-    bound twice within the pattern list.
+    matched in order, each chain from one of its ends: the end already bound
+    or found through an index (a property map, or a WHERE conjunct such as
+    ``toLower(n.name) = $name``), else the first node; a chain anchored
+    nowhere starts from its first relationship's type instead of from every
+    node. A WHERE conjunct is checked as soon as the last of its variables
+    that the pattern binds is bound (or at once when the row already holds
+    them all). No relationship is bound twice within the pattern list.
     """
 
     def __init__(self, parts: list[PatternPart], where: Expr | None = None):
@@ -1399,27 +1524,13 @@ class Pattern:
         self._conjuncts: list[tuple[Expr, set[str]]] = []
         if where is not None:
             self._conjuncts = [(c, c.variables()) for c in _conjuncts(where)]
-        #: pattern variables in the order the matcher binds them
-        self._order: list[str] = []
-        for part in parts:
-            if part.shortest:
-                self._order += [part.nodes[0].var, part.nodes[1].var, part.rels[0].var]
-            else:
-                for i, node in enumerate(part.nodes):
-                    if i:
-                        self._order.append(part.rels[i - 1].var)
-                    self._order.append(node.var)
-            if part.path_var:
-                self._order.append(part.path_var)
-        self._position: dict[str, int] = {}
-        for i, var in enumerate(self._order):
-            self._position.setdefault(var, i)  # bound where it first occurs
         for part in parts:
             if part.shortest and where is not None:
                 names = {part.path_var, *(r.var for r in part.rels)} - {None}
                 if any(names & vs for _, vs in self._conjuncts):
                     raise CypherUnsupported(
                         "a WHERE on the path or relationships of a shortestPath is not supported")
+        self._plans: dict[frozenset[str], _Plan] = {}
 
     def named_variables(self) -> list[str]:
         names: list[str] = []
@@ -1433,16 +1544,62 @@ class Pattern:
                     names.append(part.rels[i].var)
         return list(dict.fromkeys(names))
 
+    def _plan(self, bound: frozenset[str]) -> _Plan:
+        """How to match when the row binds ``bound``: each chain turned to
+        start from an anchored end, and the order variables get bound in."""
+        plan = self._plans.get(bound)
+        if plan is not None:
+            return plan
+        parts: list[PatternPart] = []
+        known = set(bound)
+        for part in self.parts:
+            if self._turn_around(part, known):
+                part = _reversed(part)
+            parts.append(part)
+            known |= {n.var for n in part.nodes} | {r.var for r in part.rels} | {part.path_var} - {None}
+        order: list[str] = []
+        for part in parts:
+            if part.shortest:
+                order += [part.nodes[0].var, part.nodes[1].var, part.rels[0].var]
+            else:
+                for i, node in enumerate(part.nodes):
+                    if i:
+                        order.append(part.rels[i - 1].var)
+                    order.append(node.var)
+            if part.path_var:
+                order.append(part.path_var)
+        position: dict[str, int] = {}
+        for i, var in enumerate(order):
+            position.setdefault(var, i)  # bound where it first occurs
+        plan = self._plans[bound] = _Plan(parts, position)
+        return plan
+
+    def _turn_around(self, part: PatternPart, known: set[str]) -> bool:
+        """Whether to match this chain from its last node: that end is bound
+        or indexed and the first is neither. Not for paths or variable-length
+        relationships, whose values follow the written direction."""
+        if part.shortest or part.path_var or not part.rels or any(r.var_length for r in part.rels):
+            return False
+        first, last = part.nodes[0], part.nodes[-1]
+        return not self._anchored(first, known) and self._anchored(last, known)
+
+    def _anchored(self, pat: NodePat, known: set[str]) -> bool:
+        if pat.var in known or pat.props is not None:
+            return True
+        visible = known | {pat.var}
+        return any(names <= visible and _node_probes(expr, pat.var) is not None for expr, names in self._conjuncts)
+
     def matches(self, row: dict, ctx: Ctx) -> Iterator[dict]:
+        plan = self._plan(frozenset(row))
         triggers: dict[str, list[Expr]] = {}
         for expr, names in self._conjuncts:
-            unbound = [n for n in names if n in self._position and n not in row]
+            unbound = [n for n in names if n in plan.position and n not in row]
             if unbound:
-                last = max(unbound, key=self._position.__getitem__)
+                last = max(unbound, key=plan.position.__getitem__)
                 triggers.setdefault(last, []).append(expr)
             elif expr.eval(row, ctx) is not True:
                 return
-        yield from self._parts(0, dict(row), set(), triggers, ctx)
+        yield from self._parts(plan.parts, 0, dict(row), set(), triggers, ctx)
 
     @staticmethod
     def _fire(row: dict, var: str, triggers: dict, ctx: Ctx) -> bool:
@@ -1451,13 +1608,14 @@ class Pattern:
                 return False
         return True
 
-    def _parts(self, index: int, row: dict, used: set[int], triggers: dict, ctx: Ctx) -> Iterator[dict]:
-        if index == len(self.parts):
+    def _parts(self, parts: list[PatternPart], index: int, row: dict, used: set[int], triggers: dict,
+               ctx: Ctx) -> Iterator[dict]:
+        if index == len(parts):
             yield dict(row)
             return
-        part = self.parts[index]
+        part = parts[index]
         if part.shortest:
-            yield from self._shortest(index, part, row, used, triggers, ctx)
+            yield from self._shortest(parts, index, part, row, used, triggers, ctx)
             return
         first = part.nodes[0]
         if first.var in row:
@@ -1467,23 +1625,81 @@ class Pattern:
             if not isinstance(value, Node):
                 raise CypherRuntimeError(f"variable `{first.var}` is a {_type_name(value)}, not a node")
             if _node_ok(value, first, row, ctx):
-                yield from self._walk(index, part, 0, value, row, used, triggers, ctx, [value], [])
+                yield from self._walk(parts, index, part, 0, value, row, used, triggers, ctx, [value], [])
             return
-        for candidate in self._candidates(first, ctx):
+        candidates = self._indexed(first, row, triggers, ctx)
+        if candidates is None and part.rels and not part.rels[0].var_length:
+            yield from self._by_relationship(parts, index, part, row, used, triggers, ctx)
+            return
+        for candidate in self._candidates(first, ctx) if candidates is None else candidates:
             ctx.tick()
             if not _node_ok(candidate, first, row, ctx):
                 continue
             row[first.var] = candidate
             if self._fire(row, first.var, triggers, ctx):
-                yield from self._walk(index, part, 0, candidate, row, used, triggers, ctx, [candidate], [])
+                yield from self._walk(parts, index, part, 0, candidate, row, used, triggers, ctx, [candidate], [])
             del row[first.var]
 
-    def _candidates(self, pat: NodePat, ctx: Ctx) -> list[Node]:
-        if pat.labels and not pat.any_label:
-            return min((ctx.graph.by_label.get(label, []) for label in pat.labels), key=len)
-        return ctx.graph.nodes
+    def _by_relationship(self, parts, index, part, row, used, triggers, ctx):
+        """Match a chain anchored nowhere from its first relationship: every
+        relationship of the type, each way round the pattern allows, instead
+        of every node and then its relationships."""
+        first, rpat, npat = part.nodes[0], part.rels[0], part.nodes[1]
+        rel_bound = rpat.var in row
+        for rel in ctx.graph.relationships_of_type(rpat.types):
+            ends = []
+            if rpat.direction in ("out", "both"):
+                ends.append((rel.start, rel.end))
+            if rpat.direction == "in" or (rpat.direction == "both" and rel.start is not rel.end):
+                ends.append((rel.end, rel.start))
+            for node, other in ends:
+                ctx.tick()
+                if id(rel) in used or (rel_bound and row[rpat.var] is not rel):
+                    continue
+                if not _node_ok(node, first, row, ctx) or not _rel_ok(rel, rpat, row, ctx):
+                    continue
+                row[first.var] = node
+                if self._fire(row, first.var, triggers, ctx):
+                    yield from self._arrive(parts, index, part, 0, rel, [rel], other, rpat, npat, rel_bound, row,
+                                            used, triggers, ctx, [node], [])
+                del row[first.var]
 
-    def _walk(self, index, part, position, node, row, used, triggers, ctx, path_nodes, path_rels):
+    def _indexed(self, pat: NodePat, row: dict, triggers: dict, ctx: Ctx) -> list[Node] | None:
+        """The candidates for an unbound node that an index finds (in node
+        order), or None when no property map or WHERE conjunct can use one."""
+        label = pat.labels[0] if len(pat.labels) == 1 else None
+        if pat.props is not None:
+            wanted = pat.props.eval(row, ctx)
+            if isinstance(wanted, dict):
+                if any(value is None for value in wanted.values()):
+                    return []
+                for key, value in wanted.items():
+                    nodes = ctx.graph.find_nodes(label, key, value)
+                    if nodes is not None:
+                        return sorted(nodes, key=lambda n: n.order)
+        for expr in triggers.get(pat.var, ()):
+            probes = _node_probes(expr, pat.var)
+            if probes is None:
+                continue
+            if any(not probe.value.variables() <= row.keys() for probe in probes):
+                continue
+            found: dict[int, Node] = {}
+            for probe in probes:
+                nodes = ctx.graph.find_nodes(label, probe.key, probe.value.eval(row, ctx), folded=probe.folded)
+                if nodes is None:
+                    break
+                found.update((id(n), n) for n in nodes)
+            else:
+                return sorted(found.values(), key=lambda n: n.order)
+        return None
+
+    def _candidates(self, pat: NodePat, ctx: Ctx) -> Iterable[Node]:
+        if pat.labels and not pat.any_label:
+            label = min(pat.labels, key=ctx.graph.node_count)
+            return ctx.graph.nodes(label)
+        return ctx.graph.nodes()
+
+    def _walk(self, parts, index, part, position, node, row, used, triggers, ctx, path_nodes, path_rels):
         """Extend part from its node at ``position`` (already bound, in path_nodes)."""
         if position == len(part.rels):
             if part.path_var:
@@ -1491,27 +1707,27 @@ class Pattern:
                     raise CypherSyntaxError(f"variable `{part.path_var}` already declared")
                 row[part.path_var] = Path(tuple(path_nodes), tuple(path_rels))
                 if self._fire(row, part.path_var, triggers, ctx):
-                    yield from self._parts(index + 1, row, used, triggers, ctx)
+                    yield from self._parts(parts, index + 1, row, used, triggers, ctx)
                 del row[part.path_var]
             else:
-                yield from self._parts(index + 1, row, used, triggers, ctx)
+                yield from self._parts(parts, index + 1, row, used, triggers, ctx)
             return
         rpat, npat = part.rels[position], part.nodes[position + 1]
         if rpat.var_length:
-            yield from self._var_length(index, part, position, node, rpat, npat, row, used, triggers, ctx,
+            yield from self._var_length(parts, index, part, position, node, rpat, npat, row, used, triggers, ctx,
                                         path_nodes, path_rels)
             return
         rel_bound = rpat.var in row
-        for rel, other in _steps(node, rpat):
+        for rel, other in _steps(node, rpat, ctx):
             ctx.tick()
             if id(rel) in used or (rel_bound and row[rpat.var] is not rel):
                 continue
             if not _rel_ok(rel, rpat, row, ctx):
                 continue
-            yield from self._arrive(index, part, position, rel, [rel], other, rpat, npat, rel_bound, row, used,
+            yield from self._arrive(parts, index, part, position, rel, [rel], other, rpat, npat, rel_bound, row, used,
                                     triggers, ctx, path_nodes, path_rels)
 
-    def _arrive(self, index, part, position, rel_value, rels, other, rpat, npat, rel_bound, row, used, triggers,
+    def _arrive(self, parts, index, part, position, rel_value, rels, other, rpat, npat, rel_bound, row, used, triggers,
                 ctx, path_nodes, path_rels):
         """Bind the relationship (or list) and the node it leads to, then go on."""
         node_bound = npat.var in row
@@ -1530,7 +1746,7 @@ class Pattern:
         if ok:
             path_rels.extend(rels)
             path_nodes.append(other)
-            yield from self._walk(index, part, position + 1, other, row, used, triggers, ctx, path_nodes, path_rels)
+            yield from self._walk(parts, index, part, position + 1, other, row, used, triggers, ctx, path_nodes, path_rels)
             path_nodes.pop()
             del path_rels[len(path_rels) - len(rels):]
         if not node_bound:
@@ -1540,7 +1756,7 @@ class Pattern:
         for rel in rels:
             used.discard(id(rel))
 
-    def _var_length(self, index, part, position, node, rpat, npat, row, used, triggers, ctx,
+    def _var_length(self, parts, index, part, position, node, rpat, npat, row, used, triggers, ctx,
                     path_nodes, path_rels):
         if rpat.var in row:
             raise CypherUnsupported("a variable-length relationship variable that is already bound")
@@ -1554,13 +1770,13 @@ class Pattern:
                 # the intermediate nodes join the path; _arrive appends the end node
                 path_nodes.extend(hops_nodes[:-1])
                 path_rels_before = len(path_rels)
-                yield from self._arrive(index, part, position, list(hops_rels), list(hops_rels), current, rpat,
+                yield from self._arrive(parts, index, part, position, list(hops_rels), list(hops_rels), current, rpat,
                                         npat, False, row, used, triggers, ctx, path_nodes, path_rels)
                 del path_nodes[len(path_nodes) - max(len(hops_nodes) - 1, 0):]
                 assert len(path_rels) == path_rels_before
             if rpat.max_hops is not None and hops >= rpat.max_hops:
                 return
-            for rel, other in _steps(current, rpat):
+            for rel, other in _steps(current, rpat, ctx):
                 ctx.tick()
                 if id(rel) in used or id(rel) in taken or not _rel_ok(rel, rpat, row, ctx):
                     continue
@@ -1574,13 +1790,15 @@ class Pattern:
 
         yield from expand(node)
 
-    def _shortest(self, index, part, row, used, triggers, ctx):
+    def _shortest(self, parts, index, part, row, used, triggers, ctx):
         rpat, a_pat, b_pat = part.rels[0], part.nodes[0], part.nodes[1]
         if rpat.min_hops > 1:
             raise CypherUnsupported("shortestPath with a minimum length above 1")
         if rpat.var in row:
             raise CypherUnsupported("a shortestPath relationship variable that is already bound")
-        starts = [row[a_pat.var]] if a_pat.var in row else self._candidates(a_pat, ctx)
+        starts = [row[a_pat.var]] if a_pat.var in row else self._indexed(a_pat, row, triggers, ctx)
+        if starts is None:
+            starts = self._candidates(a_pat, ctx)
         for a in starts:
             if a is None or not _node_ok(a, a_pat, row, ctx):
                 continue
@@ -1604,7 +1822,7 @@ class Pattern:
                     if all(self._fire(row, var, triggers, ctx) for var in added):
                         for rel in rels:
                             used.add(id(rel))
-                        yield from self._parts(index + 1, row, used, triggers, ctx)
+                        yield from self._parts(parts, index + 1, row, used, triggers, ctx)
                         for rel in rels:
                             used.discard(id(rel))
                     for var in added:
@@ -1620,7 +1838,7 @@ class Pattern:
             depth += 1
             following = []
             for node in frontier:
-                for rel, other in _steps(node, rpat):
+                for rel, other in _steps(node, rpat, ctx):
                     ctx.tick()
                     if id(rel) in used or not _rel_ok(rel, rpat, row, ctx):
                         continue
@@ -2616,7 +2834,7 @@ def parse(text: str) -> Query:
     return Parser(text).parse()
 
 
-def run(graph: PropertyGraph, text: str, params: dict[str, Any] | None = None, *,
+def run(graph: GraphAccess, text: str, params: dict[str, Any] | None = None, *,
         timeout: float | None = None) -> Result:
     """Run a read query; rows stream lazily where the query allows (no ORDER BY,
     aggregation or DISTINCT before them). The deadline starts now and also
