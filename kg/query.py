@@ -428,13 +428,6 @@ def _refused(writes: Sequence[str]) -> QueryError:
 # -- embedded ------------------------------------------------------------------
 
 
-def embedded_graph(store: Any) -> ec.PropertyGraph:
-    """The store's graph as Neo4j holds it (see kg.export.model_graph)."""
-    from kg.export import model_graph
-
-    return ec.PropertyGraph.from_networkx(model_graph(store.to_networkx(include_articles=True)))
-
-
 def _embedded_value(value: Any) -> Any:
     if isinstance(value, ec.Node):
         return GraphNode(value.props.get("id", value.key), tuple(sorted(value.labels)), dict(value.props))
@@ -454,16 +447,16 @@ def _embedded_value(value: Any) -> Any:
 def _run_embedded(store, text, params, *, timeout, limit) -> QueryResult:
     started = time.monotonic()
     try:
-        graph = embedded_graph(store)
-        remaining = None if timeout is None else max(timeout - (time.monotonic() - started), 0.001)
-        result = ec.run(graph, text, params, timeout=remaining)
-        rows: list[list[Any]] = []
-        capped = False
-        for row in result.rows:
-            if limit is not None and len(rows) >= limit:
-                capped = True
-                break
-            rows.append([_embedded_value(v) for v in row])
+        with store.graph() as graph:
+            remaining = None if timeout is None else max(timeout - (time.monotonic() - started), 0.001)
+            result = ec.run(graph, text, params, timeout=remaining)
+            rows: list[list[Any]] = []
+            capped = False
+            for row in result.rows:
+                if limit is not None and len(rows) >= limit:
+                    capped = True
+                    break
+                rows.append([_embedded_value(v) for v in row])
     except ec.CypherTimeout:
         raise QueryError(
             f"the query ran longer than {timeout:g} s on the {store.description} and was stopped "

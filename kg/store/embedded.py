@@ -32,12 +32,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from os import PathLike
 from pathlib import Path
-from typing import Any, Callable, TypeVar
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
 from kg.errors import StoreError
 from kg.records import ENTITY_LABELS, PREDICATES, ArticleGraph, WriteStats
+
+if TYPE_CHECKING:  # networkx takes a quarter of a second to import: only whole-graph readers pay for it
+    import networkx as nx
+    from kg.store.embedded_graph import StoreGraph
 
 # ---------------------------------------------------------------------------
 # Shared by both stores
@@ -245,6 +247,8 @@ def build_networkx(
     are added in sorted order, so equal stores give equal graphs, order
     included.
     """
+    import networkx as nx
+
     graph = nx.MultiDiGraph()
     for row in sorted(entities, key=lambda r: r["id"]):
         graph.add_node(
@@ -306,8 +310,9 @@ def build_networkx(
 # The SQLite store
 # ---------------------------------------------------------------------------
 
-#: PRAGMA user_version of the tables below; a newer file is refused.
-SCHEMA_VERSION = 1
+#: PRAGMA user_version of the tables below; a newer file is refused, an
+#: older one migrated on open (see MIGRATIONS).
+SCHEMA_VERSION = 2
 #: Seconds a writer waits for another process's transaction to finish.
 BUSY_TIMEOUT = 30.0
 #: File name of the database inside the store directory.
@@ -331,6 +336,15 @@ CREATE TABLE IF NOT EXISTS entities (
     surname TEXT                         -- PERSON only
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS entities_surname ON entities (surname);
+CREATE INDEX IF NOT EXISTS entities_name ON entities (name);
+-- Every entity's name and aliases lower-cased as Cypher's toLower does, so that
+-- "toLower(e.name) = toLower($name) OR any(alias IN e.aliases ...)" is a look-up.
+CREATE TABLE IF NOT EXISTS entity_names (
+    folded    TEXT NOT NULL,
+    kind      TEXT NOT NULL,  -- 'name' or 'alias'
+    entity_id TEXT NOT NULL REFERENCES entities (id),
+    PRIMARY KEY (folded, kind, entity_id)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS mentions (
     article_id TEXT NOT NULL REFERENCES articles (id),
     entity_id  TEXT NOT NULL REFERENCES entities (id),
@@ -353,9 +367,35 @@ CREATE TABLE IF NOT EXISTS relations (
     currency     TEXT,
     PRIMARY KEY (subject, predicate, object, article_id, start)
 ) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS relations_object ON relations (object);
+CREATE INDEX IF NOT EXISTS relations_object_predicate ON relations (object, predicate);
+CREATE INDEX IF NOT EXISTS relations_predicate ON relations (predicate);
 CREATE INDEX IF NOT EXISTS relations_article ON relations (article_id);
 """
+
+#: Tables this kg makes; a version-0 file holding others is not a kg store.
+TABLES = ("articles", "entities", "entity_names", "mentions", "relations")
+
+
+def _migrate_to_2(conn: sqlite3.Connection) -> None:
+    """Version 1 had no entity_names, and relations_object on (object) alone."""
+    conn.execute("DROP INDEX IF EXISTS relations_object")
+    rows = conn.execute("SELECT id, name, aliases FROM entities").fetchall()
+    conn.executemany(_INSERT_NAME, [
+        name_row for row in rows for name_row in _name_rows(row["id"], row["name"], json.loads(row["aliases"]))])
+
+
+#: version -> what turns a store of that version into the next one, after
+#: the tables and indexes of _SCHEMA that are missing have been made.
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _migrate_to_2}
+
+_INSERT_NAME = "INSERT OR IGNORE INTO entity_names (folded, kind, entity_id) VALUES (?, ?, ?)"
+
+
+def _name_rows(entity_id: str, name: str | None, aliases: Iterable[str]) -> list[tuple[str, str, str]]:
+    """entity_names rows: the name (None when already stored) and each alias, lower-cased."""
+    rows = [(name.lower(), "name", entity_id)] if name is not None else []
+    return rows + [(alias.lower(), "alias", entity_id) for alias in aliases]
+
 
 _UPSERT_ARTICLE = """
 INSERT INTO articles (id, url, title, published, source, author, ingested_at)
@@ -533,7 +573,8 @@ class EmbeddedStore:
 
     @_one_at_a_time
     def ensure_schema(self) -> None:
-        """Create the tables and indexes if missing; safe to call again."""
+        """Create the tables and indexes if missing, and migrate a store an
+        earlier kg wrote, all in one transaction; safe to call again."""
         with self._transaction() as conn:
             version = self._user_version()
             if version > SCHEMA_VERSION:
@@ -544,10 +585,8 @@ class EmbeddedStore:
             if version == 0:
                 foreign = [
                     row[0]
-                    for row in conn.execute(
-                        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN "
-                        "('articles', 'entities', 'mentions', 'relations')"
-                    )
+                    for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+                    if row[0] not in TABLES
                 ]
                 if foreign:
                     raise StoreError(
@@ -558,6 +597,9 @@ class EmbeddedStore:
             for statement in _SCHEMA.split(";"):
                 if statement.strip():
                     conn.execute(statement)
+            if version:
+                for step in range(version, SCHEMA_VERSION):
+                    MIGRATIONS[step](conn)
             if version < SCHEMA_VERSION:
                 conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION:d}")
 
@@ -622,6 +664,11 @@ class EmbeddedStore:
                     for row in batch.entities
                 ],
             )
+            conn.executemany(_INSERT_NAME, [
+                name_row
+                for row in batch.entities
+                for name_row in _name_rows(row["id"], None if row["id"] in stored else row["name"], row["aliases"])
+            ])
             conn.executemany(_UPSERT_MENTION, batch.mentions)
             conn.executemany(_UPSERT_RELATION, batch.relations)
         return batch.stats()
@@ -688,6 +735,15 @@ class EmbeddedStore:
                     )
                 ]
         return build_networkx(entities, relations, articles, mentions)
+
+    @contextmanager
+    def graph(self) -> Iterator[StoreGraph]:
+        """The store as the Cypher engine sees it (kg.store.embedded_graph),
+        read on demand inside one read transaction, so from one snapshot."""
+        from kg.store.embedded_graph import StoreGraph
+
+        with self._lock, self._transaction("DEFERRED") as conn:
+            yield StoreGraph(conn)
 
     @_one_at_a_time
     def close(self) -> None:
