@@ -289,6 +289,13 @@ class GraphAccess(Protocol):
     def relationships_of_type(self, types: tuple[str, ...]) -> Iterable[Relationship]:
         """Every relationship of these types (all when empty), in ``order``."""
 
+    def relationship_counts(self, direction: str, types: tuple[str, ...], other_label: str | None
+                            ) -> Iterable[tuple[Node, str, int]]:
+        """(node, relationship type, how many): the node's relationships of
+        these types (all when empty) that way, "out", "in" or "both" (a
+        self-loop once), whose other end has ``other_label`` (when given).
+        What counting relationships per node reads instead of them."""
+
 
 class PropertyGraph:
     """Nodes with labels and properties, typed relationships, adjacency lists:
@@ -324,6 +331,20 @@ class PropertyGraph:
         if not types:
             return self.all_relationships
         return [rel for rel in self.all_relationships if rel.type in types]
+
+    def relationship_counts(self, direction: str, types: tuple[str, ...], other_label: str | None
+                            ) -> Iterable[tuple[Node, str, int]]:
+        counts: dict[tuple[int, str], list] = {}
+        for rel in self.relationships_of_type(types):
+            for node, other in _ends(rel, direction):
+                if other_label is not None and other_label not in other.labels:
+                    continue
+                entry = counts.get((id(node), rel.type))
+                if entry is None:
+                    counts[(id(node), rel.type)] = [node, rel.type, 1]
+                else:
+                    entry[2] += 1
+        return [(node, rel_type, n) for node, rel_type, n in counts.values()]
 
     @classmethod
     def from_networkx(cls, graph: nx.Graph) -> PropertyGraph:
@@ -461,6 +482,13 @@ _RANK = {"Map": 0, "Node": 1, "Relationship": 2, "List": 3, "Path": 4, "String":
 
 
 def sort_key(v: Any) -> tuple:
+    kind = type(v)  # the common cases first, without the isinstance chain
+    if kind is str:
+        return (11, v)
+    if kind is int or (kind is float and v == v):
+        return (13, 0, v)
+    if kind is Node:
+        return (1, v.order)
     name = _type_name(v)
     rank = _RANK.get(name, 10)
     if v is None:
@@ -480,6 +508,13 @@ def sort_key(v: Any) -> tuple:
 
 def group_key(v: Any) -> Any:
     """A hashable key under which Cypher-equal values (1 and 1.0) coincide."""
+    kind = type(v)  # the common cases first, without the isinstance chain
+    if kind is str:
+        return ("s", v)
+    if kind is int or kind is float:
+        return ("n", v)
+    if kind is Node:
+        return ("e", id(v))
     if v is None:
         return ("null",)
     if isinstance(v, bool):
@@ -587,6 +622,8 @@ class Prop(Expr):
 
     def eval(self, row, ctx):
         v = self.target.eval(row, ctx)
+        if type(v) is Node:
+            return v.props.get(self.key)
         if v is None:
             return None
         if isinstance(v, (Node, Relationship)):
@@ -1406,11 +1443,16 @@ class PatternPart:
     shortest: str | None = None  # "shortestPath" / "allShortestPaths"
 
 
+def _labels_ok(labels: frozenset[str], pat: NodePat) -> bool:
+    if not pat.labels:
+        return True
+    found = [label in labels for label in pat.labels]
+    return any(found) if pat.any_label else all(found)
+
+
 def _node_ok(node: Node, pat: NodePat, row: dict, ctx: Ctx) -> bool:
-    if pat.labels:
-        found = [label in node.labels for label in pat.labels]
-        if not (any(found) if pat.any_label else all(found)):
-            return False
+    if not _labels_ok(node.labels, pat):
+        return False
     return pat.props is None or _props_ok(node.props, pat.props, row, ctx)
 
 
@@ -1439,6 +1481,17 @@ def _steps(node: Node, pat: RelPat, ctx: Ctx) -> Iterator[tuple[Relationship, No
             if pat.direction == "both" and rel.start is rel.end:
                 continue
             yield rel, rel.start
+
+
+def _ends(rel: Relationship, direction: str) -> list[tuple[Node, Node]]:
+    """(node, other end) for each way a pattern of this direction matches rel
+    from one of its ends; an undirected self-loop once."""
+    ends = []
+    if direction in ("out", "both"):
+        ends.append((rel.start, rel.end))
+    if direction == "in" or (direction == "both" and rel.start is not rel.end):
+        ends.append((rel.end, rel.start))
+    return ends
 
 
 _FLIPPED = {"out": "in", "in": "out", "both": "both"}
@@ -1648,12 +1701,7 @@ class Pattern:
         first, rpat, npat = part.nodes[0], part.rels[0], part.nodes[1]
         rel_bound = rpat.var in row
         for rel in ctx.graph.relationships_of_type(rpat.types):
-            ends = []
-            if rpat.direction in ("out", "both"):
-                ends.append((rel.start, rel.end))
-            if rpat.direction == "in" or (rpat.direction == "both" and rel.start is not rel.end):
-                ends.append((rel.end, rel.start))
-            for node, other in ends:
+            for node, other in _ends(rel, rpat.direction):
                 ctx.tick()
                 if id(rel) in used or (rel_bound and row[rpat.var] is not rel):
                     continue
@@ -1918,7 +1966,10 @@ class Projection:
                 slot += 1
                 self.aggregates.append(agg)
 
-    def run(self, rows: Iterable[dict], ctx: Ctx, scope: list[str]) -> Iterator[dict]:
+    def run(self, rows: Iterable[dict], ctx: Ctx, scope: list[str],
+            aggregated: list[dict] | None = None) -> Iterator[dict]:
+        """The projected rows; ``aggregated``: the groups already counted (see
+        _CountedMatch), instead of aggregating ``rows``."""
         items = self.items
         if self.star:
             items = [Item(Var(name), name) for name in sorted(scope)] + items
@@ -1928,7 +1979,7 @@ class Projection:
         by_text = {item.expr.text: item.name for item in items if item.expr.text}
 
         if self.aggregates:
-            out = self._aggregate(rows, items, ctx)
+            out = self._aggregate(rows, items, ctx) if aggregated is None else aggregated
             keyed = ((r, r) for r in out)
         else:
             keyed = (({item.name: item.expr.eval(row, ctx) for item in items}, row) for row in rows)
@@ -1951,8 +2002,15 @@ class Projection:
                     column = by_text.get(s.expr.text)
                     keys.append(projected[column] if column is not None else s.expr.eval(scope_row, ctx))
                 materialised.append((keys, projected))
-            for i in reversed(range(len(self.order))):
-                materialised.sort(key=lambda pair, i=i: sort_key(pair[0][i]), reverse=self.order[i].descending)
+            # stable sorts from the last key to the first, one per run of keys in the same direction
+            end = len(self.order)
+            while end:
+                start = end - 1
+                while start and self.order[start - 1].descending == self.order[end - 1].descending:
+                    start -= 1
+                materialised.sort(key=lambda pair, a=start, b=end: [sort_key(k) for k in pair[0][a:b]],
+                                  reverse=self.order[end - 1].descending)
+                end = start
             results: Iterable[dict] = (p for _, p in materialised)
         else:
             results = (p for p, _ in keyed)
@@ -2055,6 +2113,88 @@ class WithClause(Clause):
         return self.projection.run(rows, ctx, self.scope_before)
 
 
+@dataclass
+class _CountedMatch:
+    """A first MATCH of one relationship, ``(a)-[r:T]-(b)``, whose rows are
+    only counted per ``a`` and ``type(r)`` by the WITH or RETURN after it
+    (``WITH type(r) AS relation, a, count(r) AS degree``): the counts come
+    from GraphAccess.relationship_counts, without a row per relationship."""
+
+    node: NodePat
+    rel: RelPat
+    other: NodePat
+    projection: Projection
+
+    @classmethod
+    def of(cls, clauses: list[Clause], returns: Projection | None, initial: dict) -> _CountedMatch | None:
+        if not clauses or not isinstance(clauses[0], MatchClause) or clauses[0].optional:
+            return None
+        if len(clauses) > 1:
+            if not isinstance(clauses[1], WithClause):
+                return None
+            projection = clauses[1].projection
+        elif returns is not None:
+            projection = returns
+        else:
+            return None
+        pattern = clauses[0].pattern
+        if pattern.where is not None or len(pattern.parts) != 1:
+            return None
+        part = pattern.parts[0]
+        if part.shortest or part.path_var or len(part.rels) != 1:
+            return None
+        (node, other), rel = part.nodes, part.rels[0]
+        if rel.var_length or rel.props is not None or node.props is not None or other.props is not None:
+            return None
+        if len(other.labels) > 1:
+            return None
+        if len({node.var, rel.var, other.var}) != 3 or {node.var, rel.var, other.var} & initial.keys():
+            return None
+        if not projection.aggregates or projection.star:
+            return None
+        for item in projection.items:
+            expr = item.expr
+            if isinstance(expr, Aggregate):
+                if expr.name != "count" or expr.distinct or not (
+                        expr.arg is None or (isinstance(expr.arg, Var) and expr.arg.name == rel.var)):
+                    return None
+            elif not (isinstance(expr, Var) and expr.name == node.var) and not cls._is_type_of(expr, rel.var):
+                return None
+        return cls(node, rel, other, projection)
+
+    @staticmethod
+    def _is_type_of(expr: Expr, var: str) -> bool:
+        return (isinstance(expr, Call) and expr.name.lower() == "type" and len(expr.args) == 1
+                and isinstance(expr.args[0], Var) and expr.args[0].name == var)
+
+    def groups(self, ctx: Ctx) -> list[dict]:
+        """The rows the projection's aggregation would make, in first-seen order."""
+        keys = [item for item in self.projection.items if not isinstance(item.expr, Aggregate)]
+        counts = [item for item in self.projection.items if isinstance(item.expr, Aggregate)]
+        groups: dict[tuple, list] = {}
+        other_label = self.other.labels[0] if self.other.labels else None
+        node_ok: dict[frozenset[str], bool] = {}
+        is_type = [isinstance(item.expr, Call) for item in keys]
+        for node, rel_type, n in ctx.graph.relationship_counts(self.rel.direction, self.rel.types, other_label):
+            ctx.tick()
+            ok = node_ok.get(node.labels)
+            if ok is None:
+                ok = node_ok[node.labels] = _labels_ok(node.labels, self.node)
+            if not ok:
+                continue
+            # nodes group by identity and type names by value, as group_key would
+            key = tuple(rel_type if typed else node for typed in is_type)
+            group = groups.get(key)
+            if group is None:
+                groups[key] = [key, n]
+            else:
+                group[1] += n
+        if not groups and not keys:
+            groups[()] = [(), 0]
+        names = [item.name for item in keys]
+        return [{**dict(zip(names, key)), **{item.name: n for item in counts}} for key, n in groups.values()]
+
+
 class Query:
     """One single query (clauses ending in RETURN) or a UNION of them."""
 
@@ -2079,12 +2219,21 @@ class Query:
 
     def _single(self, ctx: Ctx, initial: dict | None) -> Iterator[dict]:
         rows: Iterable[dict] = iter([dict(initial or {})])
-        for clause in self.clauses:
+        visible = [v for v in self.scope if not v.startswith(" ")]
+        clauses = self.clauses
+        counted = _CountedMatch.of(clauses, self.returns, initial or {})
+        if counted is not None:
+            if len(clauses) == 1:
+                yield from self.returns.run([], ctx, visible, counted.groups(ctx))
+                return
+            following = clauses[1]
+            rows = following.projection.run([], ctx, following.scope_before, counted.groups(ctx))
+            clauses = clauses[2:]
+        for clause in clauses:
             rows = clause.run(rows, ctx)
         if self.returns is None:
             yield from rows
             return
-        visible = [v for v in self.scope if not v.startswith(" ")]
         yield from self.returns.run(rows, ctx, visible)
 
     def _union(self, ctx: Ctx, initial: dict | None) -> Iterator[dict]:

@@ -17,6 +17,7 @@ type reads its properties only when a query asks for them.
 
 from __future__ import annotations
 
+import functools
 import json
 import sqlite3
 from collections.abc import Iterable, Sequence
@@ -75,14 +76,15 @@ class StoreGraph:
 
     # -- nodes -----------------------------------------------------------------
 
-    def _entity(self, row: sqlite3.Row) -> Node:
-        node = self._entities.get(row["id"])
+    def _entity(self, row: sqlite3.Row | tuple) -> Node:
+        entity_id, name, entity_type, aliases, surname = row
+        node = self._entities.get(entity_id)
         if node is None:
-            entity_type = row["type"]
-            props = _present({"id": row["id"], "name": row["name"], "type": entity_type,
-                              "aliases": json.loads(row["aliases"]), "surname": row["surname"]})
-            labels = frozenset(("Entity", ENTITY_LABELS.get(entity_type, str(entity_type))))
-            node = self._entities[row["id"]] = Node(row["id"], labels, props, (0, row["id"]))
+            props = {"id": entity_id, "name": name, "type": entity_type,
+                     "aliases": json.loads(aliases) if aliases != "[]" else []}
+            if surname is not None:
+                props["surname"] = surname
+            node = self._entities[entity_id] = Node(entity_id, _entity_labels(entity_type), props, (0, entity_id))
         return node
 
     def _article(self, row: sqlite3.Row) -> Node:
@@ -90,7 +92,7 @@ class StoreGraph:
         if node is None:
             props = _present({"id": row["id"], **{name: row[name] for name in _ARTICLE_FIELDS}})
             key = f"article:{row['id']}"
-            node = self._articles[row["id"]] = Node(key, frozenset(("Article",)), props, (1, row["id"]))
+            node = self._articles[row["id"]] = Node(key, _ARTICLE_LABELS, props, (1, row["id"]))
         return node
 
     def _entities_by_id(self, ids: Iterable[str]) -> dict[str, Node]:
@@ -256,3 +258,53 @@ class StoreGraph:
             for row in self._conn.execute("SELECT article_id, entity_id, count FROM mentions"
                                           " ORDER BY article_id, entity_id"):
                 yield self._mention(articles[row["article_id"]], entities[row["entity_id"]], row["count"])
+
+    def relationship_counts(self, direction: str, types: tuple[str, ...], other_label: str | None
+                            ) -> Iterable[tuple[Node, str, int]]:
+        """Counted by SQLite, both ways summed there: one row per node and type."""
+        predicates = [t for t in types if t in PREDICATES] if types else list(PREDICATES)
+        mentions = not types or "MENTIONS" in types
+        selects: list[str] = []
+        params: list[Any] = []
+        entity_end = other_label is None or other_label == "Entity" or other_label in _TYPE_OF_LABEL
+        if predicates and entity_end:
+            wanted = ", ".join("?" * len(predicates))
+            ways = []
+            if direction in ("out", "both"):
+                ways.append(("subject", "object", ""))
+            if direction in ("in", "both"):
+                ways.append(("object", "subject", " AND r.subject <> r.object" if direction == "both" else ""))
+            for mine, other, loops in ways:
+                if other_label in _TYPE_OF_LABEL:
+                    join, typed = f" JOIN entities AS o ON o.id = r.{other}", " AND o.type = ?"
+                else:
+                    join, typed = "", ""  # both ends of every relation are entities
+                selects.append(f"SELECT r.{mine} AS node, 0 AS article, r.predicate AS type, count(*) AS n"
+                               f" FROM relations AS r{join} WHERE r.predicate IN ({wanted}){loops}{typed}"
+                               f" GROUP BY r.{mine}, r.predicate")
+                params += predicates + ([_TYPE_OF_LABEL[other_label]] if typed else [])
+        if mentions and direction in ("out", "both") and entity_end:
+            join, typed = ((" JOIN entities AS e ON e.id = m.entity_id", " WHERE e.type = ?")
+                           if other_label in _TYPE_OF_LABEL else ("", ""))
+            selects.append(f"SELECT m.article_id, 1, 'MENTIONS', count(*) FROM mentions AS m{join}{typed}"
+                           " GROUP BY m.article_id")
+            params += [_TYPE_OF_LABEL[other_label]] if typed else []
+        if mentions and direction in ("in", "both") and other_label in (None, "Article"):
+            selects.append("SELECT entity_id, 0, 'MENTIONS', count(*) FROM mentions GROUP BY entity_id")
+        if not selects:
+            return []
+        entities = {node.key: node for node in self._every("entities")}
+        articles = {node.props["id"]: node for node in self._every("articles")} if mentions else {}
+        rows = self._conn.execute(
+            f"SELECT node, article, type, sum(n) FROM ({' UNION ALL '.join(selects)}) GROUP BY node, article, type",
+            params)
+        return [((articles if article else entities)[node], rel_type, n) for node, article, rel_type, n in rows]
+
+
+_ARTICLE_LABELS = frozenset(("Article",))
+
+
+@functools.lru_cache(maxsize=None)
+def _entity_labels(entity_type: str) -> frozenset[str]:
+    """The labels of an entity node of this type."""
+    return frozenset(("Entity", ENTITY_LABELS.get(entity_type, str(entity_type))))
