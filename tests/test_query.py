@@ -586,6 +586,12 @@ AD_HOC = [
     "RETURN a.id, b.id, count(e) AS shared ORDER BY shared DESC, a.id, b.id LIMIT 5"),
     "MATCH (e:Entity)-[r]->(x) RETURN startNode(r) = e, endNode(r) = x, count(*)",
     "MATCH ()-[r:DONATED_TO]->() RETURN r ORDER BY r.article_id, r.start",
+    # relationships counted per node and type by the embedded store
+    ("MATCH (e:Entity)-[r:ENDORSES|DONATED_TO|CRITICIZED]-(:Entity) WITH type(r) AS t, e, count(r) AS n "
+     "RETURN t, e.name, n ORDER BY t, n DESC, e.name"),
+    "MATCH (e:Person)<-[r]-() RETURN e.name AS name, type(r) AS t, count(*) AS n ORDER BY name, t",
+    "MATCH (e)-[r]->(:Organization) RETURN type(r) AS t, count(*) AS n ORDER BY t",
+    "MATCH (:Nobody)-[r]-() RETURN count(r)",
 ]
 
 

@@ -236,6 +236,8 @@ def build_networkx(
     relations: Iterable[dict[str, Any]],
     articles: Iterable[dict[str, Any]] | None = None,
     mentions: Iterable[dict[str, Any]] | None = None,
+    *,
+    presorted: bool = False,
 ) -> nx.MultiDiGraph:
     """The MultiDiGraph both stores return from ``to_networkx()``.
 
@@ -245,12 +247,16 @@ def build_networkx(
     (dicts with id, ingested_at and ARTICLE_FIELDS) and mentions (article_id,
     entity_id, count) also Article nodes and MENTIONS edges. Nodes and edges
     are added in sorted order, so equal stores give equal graphs, order
-    included.
+    included. ``presorted``: the rows already come in that order (streamed
+    from an ORDER BY), so none of them is held in a list.
     """
     import networkx as nx
 
+    def in_order(rows: Iterable[dict[str, Any]], key: Callable[[dict[str, Any]], Any]) -> Iterable[dict[str, Any]]:
+        return rows if presorted else sorted(rows, key=key)
+
     graph = nx.MultiDiGraph()
-    for row in sorted(entities, key=lambda r: r["id"]):
+    for row in in_order(entities, lambda r: r["id"]):
         graph.add_node(
             row["id"],
             name=row["name"],
@@ -258,7 +264,7 @@ def build_networkx(
             aliases=sorted(row["aliases"] or []),
         )
     if articles is not None:
-        for row in sorted(articles, key=lambda r: r["id"]):
+        for row in in_order(articles, lambda r: r["id"]):
             graph.add_node(
                 article_node_key(row["id"]),
                 type="Article",
@@ -266,9 +272,9 @@ def build_networkx(
                 **{name: row[name] for name in ARTICLE_FIELDS},
                 ingested_at=row["ingested_at"],
             )
-    for row in sorted(
+    for row in in_order(
         relations,
-        key=lambda r: (
+        lambda r: (
             r["subject"],
             r["object"],
             r["predicate"],
@@ -295,7 +301,7 @@ def build_networkx(
             currency=row["currency"],
         )
     if mentions is not None:
-        for row in sorted(mentions, key=lambda r: (r["article_id"], r["entity_id"])):
+        for row in in_order(mentions, lambda r: (r["article_id"], r["entity_id"])):
             graph.add_edge(
                 article_node_key(row["article_id"]),
                 row["entity_id"],
@@ -699,42 +705,29 @@ class EmbeddedStore:
 
     @_one_at_a_time
     def to_networkx(self, include_articles: bool = False) -> nx.MultiDiGraph:
-        """The entity graph; with include_articles also Article nodes and MENTIONS."""
+        """The entity graph; with include_articles also Article nodes and MENTIONS.
+
+        Rows stream from SQLite in the graph's order straight into the graph,
+        so the process holds the graph and not also a copy of every row."""
         with self._transaction("DEFERRED") as conn:
-            entities = [
-                {
-                    "id": row["id"],
-                    "name": row["name"],
-                    "type": row["type"],
-                    "aliases": json.loads(row["aliases"]),
-                }
-                for row in conn.execute("SELECT id, name, type, aliases FROM entities")
-            ]
-            relations = [
-                dict(row)
-                for row in conn.execute(
-                    'SELECT r.subject, r.predicate, r.object, r.article_id, r.start, r."end",'
-                    " r.sentence, r.confidence, r.rule, r.amount, r.amount_value, r.currency,"
-                    " a.title AS article_title, a.url, a.published"
-                    " FROM relations AS r LEFT JOIN articles AS a ON a.id = r.article_id"
-                )
-            ]
+            entities = (
+                {"id": row["id"], "name": row["name"], "type": row["type"], "aliases": json.loads(row["aliases"])}
+                for row in conn.execute("SELECT id, name, type, aliases FROM entities ORDER BY id")
+            )
+            relations = map(dict, conn.execute(
+                'SELECT r.subject, r.predicate, r.object, r.article_id, r.start, r."end",'
+                " r.sentence, r.confidence, r.rule, r.amount, r.amount_value, r.currency,"
+                " a.title AS article_title, a.url, a.published"
+                " FROM relations AS r LEFT JOIN articles AS a ON a.id = r.article_id"
+                " ORDER BY r.subject, r.object, r.predicate, r.article_id, r.start"
+            ))
             articles = mentions = None
             if include_articles:
-                articles = [
-                    dict(row)
-                    for row in conn.execute(
-                        "SELECT id, url, title, published, source, author, ingested_at"
-                        " FROM articles"
-                    )
-                ]
-                mentions = [
-                    dict(row)
-                    for row in conn.execute(
-                        "SELECT article_id, entity_id, count FROM mentions"
-                    )
-                ]
-        return build_networkx(entities, relations, articles, mentions)
+                articles = map(dict, conn.execute(
+                    "SELECT id, url, title, published, source, author, ingested_at FROM articles ORDER BY id"))
+                mentions = map(dict, conn.execute(
+                    "SELECT article_id, entity_id, count FROM mentions ORDER BY article_id, entity_id"))
+            return build_networkx(entities, relations, articles, mentions, presorted=True)
 
     @contextmanager
     def graph(self) -> Iterator[StoreGraph]:
