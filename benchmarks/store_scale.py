@@ -54,6 +54,12 @@ TIME_TARGET = {**dict.fromkeys(ANCHORED, 0.5), **dict.fromkeys(WHOLE_GRAPH, 3.0)
 RSS_TARGET_MIB = 300
 GROWTH_TARGET = 1.5
 
+#: Whole-graph readers, measured beside the queries (time and memory reported, no target).
+WHOLE_GRAPH_COMMANDS = {
+    "analyze": ["analyze", "--format", "json"],
+    "export json": ["export", "--format", "json", "-o", "{scratch}/graph.json"],
+}
+
 QUERIES: tuple[tuple[str, dict[str, str]], ...] = (
     ("entity-profile", {"name": "Raymond Castellano"}),
     ("endorsements-of", {"name": "Raymond Castellano"}),
@@ -199,11 +205,27 @@ class Measurement:
 
 
 def run_query_process(store: Path, name: str, params: dict[str, str]) -> Measurement:
-    """One cold `kg query` process: wall time, and peak RSS from wait4's rusage."""
-    argv = [sys.executable, "-P", "-c", KG_SCRIPT, "query", name, "--data-dir", str(store), "--format", "json",
-            "--limit", "0"]
+    """One cold `kg query` process; rows counted from its JSON."""
+    args = ["query", name, "--data-dir", str(store), "--format", "json", "--limit", "0"]
     for key, value in params.items():
-        argv += ["--param", f"{key}={value}"]
+        args += ["--param", f"{key}={value}"]
+    measurement, stdout = run_kg(args)
+    measurement.rows = len(json.loads(stdout))
+    return measurement
+
+
+def run_whole_graph_process(store: Path, name: str) -> Measurement:
+    """One cold `kg analyze` or `kg export` process (the export to a scratch file)."""
+    with tempfile.TemporaryDirectory() as scratch:
+        args = WHOLE_GRAPH_COMMANDS[name] + ["--data-dir", str(store)]
+        measurement, _ = run_kg([a.replace("{scratch}", scratch) for a in args])
+    return measurement
+
+
+def run_kg(args: list[str]) -> tuple[Measurement, bytes]:
+    """Run kg with these arguments as a fresh process: wall and CPU time and
+    peak RSS (from wait4's rusage), and what it printed."""
+    argv = [sys.executable, "-P", "-c", KG_SCRIPT, *args]
     # an installed kg has its bytecode compiled (see compile_kg); never reach for a Neo4j
     env = {k: v for k, v in os.environ.items() if not k.startswith("NEO4J_") and k != "PYTHONDONTWRITEBYTECODE"}
     with tempfile.TemporaryFile() as stdout, tempfile.TemporaryFile() as stderr:
@@ -215,9 +237,8 @@ def run_query_process(store: Path, name: str, params: dict[str, str]) -> Measure
         stdout.seek(0)
         stderr.seek(0)
         if os.waitstatus_to_exitcode(status) != 0:
-            raise RuntimeError(f"kg query {name} failed: {stderr.read().decode()[-2000:]}")
-        rows = len(json.loads(stdout.read()))
-    return Measurement(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, rows)
+            raise RuntimeError(f"kg {' '.join(args)} failed: {stderr.read().decode()[-2000:]}")
+        return Measurement(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, 0), stdout.read()
 
 
 def compile_kg() -> None:
@@ -237,6 +258,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--stores", type=Path, default=DEFAULT_STORES, help="where generated stores are kept")
     parser.add_argument("--repeat", type=int, default=3, help="runs per query and size; the fastest is kept")
     parser.add_argument("--queries", default="", help="comma-separated subset of the queries")
+    parser.add_argument("--whole-graph", default="export json",
+                        help="comma-separated whole-graph commands to measure too: 'export json' (the default), "
+                             "'analyze' (its betweenness and communities take minutes from 20k entities); "
+                             "'' for none")
     parser.add_argument("--json-out", type=Path, help="also write the results as JSON")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s]
@@ -257,10 +282,19 @@ def main(argv: list[str] | None = None) -> int:
             runs = [run_query_process(stores[size], name, params) for _ in range(args.repeat)]
             results[name][size] = Measurement(min(r.seconds for r in runs), min(r.cpu_seconds for r in runs),
                                               max(r.rss_mib for r in runs), runs[0].rows)
+    whole: dict[str, dict[int, Measurement]] = {}
+    for name in [n for n in args.whole_graph.split(",") if n]:
+        whole[name] = {}
+        for size in sizes:
+            runs = [run_whole_graph_process(stores[size], name) for _ in range(args.repeat)]
+            whole[name][size] = Measurement(min(r.seconds for r in runs), min(r.cpu_seconds for r in runs),
+                                            max(r.rss_mib for r in runs), 0)
     report(results, sizes)
+    if whole:
+        report_whole_graph(whole, sizes)
     if args.json_out:
         args.json_out.write_text(json.dumps(
-            {name: {str(size): vars(m) for size, m in by_size.items()} for name, by_size in results.items()},
+            {name: {str(size): vars(m) for size, m in by_size.items()} for name, by_size in {**results, **whole}.items()},
             indent=1) + "\n")
     return 0 if all_met(results, sizes) else 1
 
@@ -309,6 +343,17 @@ def report(results: dict[str, dict[int, Measurement]], sizes: list[int]) -> None
         print(line)
     print()
     print("all targets met" if all_met(results, sizes) else "some targets missed")
+
+
+def report_whole_graph(results: dict[str, dict[int, Measurement]], sizes: list[int]) -> None:
+    """Whole-graph readers: they build the networkx graph once, so they grow with the store."""
+    head = f"{'whole graph':<18}" + "".join(f"{f'{s // 1000}k wall':>10}{'cpu':>7}{'MiB':>6}" for s in sizes)
+    print()
+    print(head)
+    print("-" * len(head))
+    for name, by_size in results.items():
+        print(f"{name:<18}" + "".join(f"{by_size[s].seconds:>10.3f}{by_size[s].cpu_seconds:>7.3f}"
+                                      f"{by_size[s].rss_mib:>6.0f}" for s in sizes))
 
 
 if __name__ == "__main__":

@@ -31,6 +31,7 @@ whose value is not None is a property, as Neo4j stores no nulls.
 from __future__ import annotations
 
 import math
+import operator
 import re
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -234,8 +235,9 @@ def _where(text: str, pos: int) -> str:
 class Node:
     __slots__ = ("inc", "key", "labels", "order", "out", "props")
 
-    def __init__(self, key: Any, labels: frozenset[str], props: dict[str, Any], order: int):
+    def __init__(self, key: Any, labels: frozenset[str], props: dict[str, Any], order: Any):
         self.key, self.labels, self.props, self.order = key, labels, props, order
+        #: adjacency, kept by PropertyGraph; a store's GraphAccess answers relationships() itself
         self.out: list[Relationship] = []
         self.inc: list[Relationship] = []
 
@@ -1993,25 +1995,29 @@ class Projection:
                     return projected
                 return {**original, **projected}
 
-            materialised = []
+            columns = [by_text.get(s.expr.text) for s in self.order]
+            computed = [(i, s.expr) for i, (s, column) in enumerate(zip(self.order, columns)) if column is None]
+            materialised = []  # [sort key of each ORDER BY item, ..., projected row]
             for projected, original in keyed:
                 ctx.tick()
-                scope_row = sort_scope(projected, original)
-                keys = []
-                for s in self.order:
-                    column = by_text.get(s.expr.text)
-                    keys.append(projected[column] if column is not None else s.expr.eval(scope_row, ctx))
-                materialised.append((keys, projected))
+                entry = [projected[column] if column is not None else None for column in columns]
+                if computed:
+                    scope_row = sort_scope(projected, original)
+                    for i, expr in computed:
+                        entry[i] = expr.eval(scope_row, ctx)
+                entry = [sort_key(value) for value in entry]
+                entry.append(projected)
+                materialised.append(entry)
             # stable sorts from the last key to the first, one per run of keys in the same direction
             end = len(self.order)
             while end:
                 start = end - 1
                 while start and self.order[start - 1].descending == self.order[end - 1].descending:
                     start -= 1
-                materialised.sort(key=lambda pair, a=start, b=end: [sort_key(k) for k in pair[0][a:b]],
+                materialised.sort(key=operator.itemgetter(*range(start, end)),
                                   reverse=self.order[end - 1].descending)
                 end = start
-            results: Iterable[dict] = (p for _, p in materialised)
+            results: Iterable[dict] = (entry[-1] for entry in materialised)
         else:
             results = (p for p, _ in keyed)
 
@@ -2031,7 +2037,7 @@ class Projection:
         for row in rows:
             ctx.tick()
             values = {item.name: item.expr.eval(row, ctx) for item in group_items}
-            key = tuple(group_key(values[item.name]) for item in group_items)
+            key = tuple([group_key(value) for value in values.values()])
             group = groups.get(key)
             if group is None:
                 group = groups[key] = (values, [[] for _ in self.aggregates])
@@ -2171,10 +2177,12 @@ class _CountedMatch:
         """The rows the projection's aggregation would make, in first-seen order."""
         keys = [item for item in self.projection.items if not isinstance(item.expr, Aggregate)]
         counts = [item for item in self.projection.items if isinstance(item.expr, Aggregate)]
-        groups: dict[tuple, list] = {}
         other_label = self.other.labels[0] if self.other.labels else None
+        type_names = [item.name for item in keys if isinstance(item.expr, Call)]
+        node_names = [item.name for item in keys if not isinstance(item.expr, Call)]
+        count_names = [item.name for item in counts]
         node_ok: dict[frozenset[str], bool] = {}
-        is_type = [isinstance(item.expr, Call) for item in keys]
+        groups: dict[tuple, list] = {}
         for node, rel_type, n in ctx.graph.relationship_counts(self.rel.direction, self.rel.types, other_label):
             ctx.tick()
             ok = node_ok.get(node.labels)
@@ -2183,16 +2191,21 @@ class _CountedMatch:
             if not ok:
                 continue
             # nodes group by identity and type names by value, as group_key would
-            key = tuple(rel_type if typed else node for typed in is_type)
+            key = (rel_type if type_names else None, node if node_names else None)
             group = groups.get(key)
             if group is None:
-                groups[key] = [key, n]
+                groups[key] = [rel_type, node, n]
             else:
-                group[1] += n
+                group[2] += n
         if not groups and not keys:
-            groups[()] = [(), 0]
-        names = [item.name for item in keys]
-        return [{**dict(zip(names, key)), **{item.name: n for item in counts}} for key, n in groups.values()]
+            groups[()] = [None, None, 0]
+        rows = []
+        for rel_type, node, n in groups.values():
+            row = dict.fromkeys(type_names, rel_type)
+            row.update(dict.fromkeys(node_names, node))
+            row.update(dict.fromkeys(count_names, n))
+            rows.append(row)
+        return rows
 
 
 class Query:
