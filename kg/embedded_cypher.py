@@ -2005,9 +2005,14 @@ class Projection:
                     scope_row = sort_scope(projected, original)
                     for i, expr in computed:
                         entry[i] = expr.eval(scope_row, ctx)
-                entry = [sort_key(value) for value in entry]
                 entry.append(projected)
                 materialised.append(entry)
+            for i in range(len(self.order)):
+                # a column of strings only, or of integers only, sorts as it is; others by sort_key
+                kinds = {type(entry[i]) for entry in materialised}
+                if not (kinds <= {str} or kinds <= {int}):
+                    for entry in materialised:
+                        entry[i] = sort_key(entry[i])
             # stable sorts from the last key to the first, one per run of keys in the same direction
             end = len(self.order)
             while end:
@@ -2199,13 +2204,10 @@ class _CountedMatch:
                 group[2] += n
         if not groups and not keys:
             groups[()] = [None, None, 0]
-        rows = []
-        for rel_type, node, n in groups.values():
-            row = dict.fromkeys(type_names, rel_type)
-            row.update(dict.fromkeys(node_names, node))
-            row.update(dict.fromkeys(count_names, n))
-            rows.append(row)
-        return rows
+        # each group is [type, node, count]: the column names with the slot each takes
+        slots = [(name, 0) for name in type_names] + [(name, 1) for name in node_names] + [
+            (name, 2) for name in count_names]
+        return [{name: group[slot] for name, slot in slots} for group in groups.values()]
 
 
 class Query:
