@@ -22,10 +22,23 @@ subqueries and pattern predicates; parameters; the usual scalar, string, list
 and math functions. Anything else (writes, CALL, quantified path patterns,
 temporal types, ...) raises :class:`CypherUnsupported`.
 
-The graph: a node's labels come from its ``__labels__`` attribute (a set or
+The graph is whatever answers :class:`GraphAccess`: nodes by label or by an
+indexed property, a node's relationships by type and direction, relationships
+by type, and relationship counts per node and type. The embedded store
+answers it with indexed SQLite queries (kg.store.embedded_graph), so a
+pattern anchored on an entity reads only that entity's neighbourhood;
+:class:`PropertyGraph` answers it from a whole graph in memory, built from
+networkx: a node's labels come from its ``__labels__`` attribute (a set or
 list, grand-cypher's convention), a relationship's type from its
 ``__labels__`` (first element) or ``type`` attribute; every other attribute
 whose value is not None is a property, as Neo4j stores no nulls.
+
+Planning is per pattern and per set of variables already bound: each chain
+is matched from an end that is bound, or that a property map or a WHERE
+conjunct such as ``toLower(n.name) = $name`` lets an index find; a chain
+anchored nowhere starts from its relationship type; and a first MATCH whose
+relationships are only counted per node and type (most-connected) asks the
+graph for the counts instead of the relationships.
 """
 
 from __future__ import annotations
