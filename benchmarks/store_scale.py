@@ -292,7 +292,8 @@ def main(argv: list[str] | None = None) -> int:
         report_whole_graph(whole, sizes)
     if args.json_out:
         args.json_out.write_text(json.dumps(
-            {name: {str(size): vars(m) for size, m in by_size.items()} for name, by_size in {**results, **whole}.items()},
+            {name: {str(size): vars(m) for size, m in by_size.items()}
+             for name, by_size in {**results, **whole}.items()},
             indent=1) + "\n")
     return 0 if all_met(results, sizes) else 1
 

@@ -1810,7 +1810,8 @@ class Pattern:
         if ok:
             path_rels.extend(rels)
             path_nodes.append(other)
-            yield from self._walk(parts, index, part, position + 1, other, row, used, triggers, ctx, path_nodes, path_rels)
+            yield from self._walk(parts, index, part, position + 1, other, row, used, triggers, ctx, path_nodes,
+                                  path_rels)
             path_nodes.pop()
             del path_rels[len(path_rels) - len(rels):]
         if not node_bound:
