@@ -308,8 +308,9 @@ class GraphAccess(Protocol):
                             ) -> Iterable[tuple[Node, str, int]]:
         """(node, relationship type, how many): the node's relationships of
         these types (all when empty) that way, "out", "in" or "both" (a
-        self-loop once), whose other end has ``other_label`` (when given).
-        What counting relationships per node reads instead of them."""
+        self-loop once), whose other end has ``other_label`` (when given);
+        each (node, type) once. What counting relationships per node reads
+        instead of them."""
 
 
 class PropertyGraph:
@@ -636,9 +637,11 @@ class Prop(Expr):
         self.target, self.key = target, key
 
     def eval(self, row, ctx):
-        v = self.target.eval(row, ctx)
+        v = row.get(self.target.name, row) if type(self.target) is Var else self.target.eval(row, ctx)
         if type(v) is Node:
             return v.props.get(self.key)
+        if v is row:  # not bound: Var.eval says so
+            v = self.target.eval(row, ctx)
         if v is None:
             return None
         if isinstance(v, (Node, Relationship)):
@@ -2052,16 +2055,20 @@ class Projection:
 
     def _aggregate(self, rows: Iterable[dict], items: list[Item], ctx: Ctx) -> list[dict]:
         group_items = [item for item in items if not item.expr.aggregates()]
+        names = [item.name for item in group_items]
+        exprs = [item.expr for item in group_items]
+        arguments = list(enumerate(agg.arg for agg in self.aggregates))
         groups: dict[tuple, tuple[dict, list[list[Any]]]] = {}
         for row in rows:
             ctx.tick()
-            values = {item.name: item.expr.eval(row, ctx) for item in group_items}
-            key = tuple([group_key(value) for value in values.values()])
+            values = [expr.eval(row, ctx) for expr in exprs]
+            key = tuple([group_key(value) for value in values])
             group = groups.get(key)
             if group is None:
-                group = groups[key] = (values, [[] for _ in self.aggregates])
-            for agg, bucket in zip(self.aggregates, group[1]):
-                bucket.append(1 if agg.arg is None else agg.arg.eval(row, ctx))
+                group = groups[key] = (dict(zip(names, values)), [[] for _ in self.aggregates])
+            buckets = group[1]
+            for i, argument in arguments:
+                buckets[i].append(1 if argument is None else argument.eval(row, ctx))
         if not groups and not group_items:
             groups[()] = ({}, [[] for _ in self.aggregates])
         out = []
@@ -2201,8 +2208,22 @@ class _CountedMatch:
         node_names = [item.name for item in keys if not isinstance(item.expr, Call)]
         count_names = [item.name for item in counts]
         node_ok: dict[frozenset[str], bool] = {}
+        counted = ctx.graph.relationship_counts(self.rel.direction, self.rel.types, other_label)
+        if type_names and node_names:  # one group per (node, type): the counts are the groups
+            rows = []
+            for node, rel_type, n in counted:
+                ctx.tick()
+                ok = node_ok.get(node.labels)
+                if ok is None:
+                    ok = node_ok[node.labels] = _labels_ok(node.labels, self.node)
+                if ok:
+                    row = dict.fromkeys(type_names, rel_type)
+                    row.update(dict.fromkeys(node_names, node))
+                    row.update(dict.fromkeys(count_names, n))
+                    rows.append(row)
+            return rows
         groups: dict[tuple, list] = {}
-        for node, rel_type, n in ctx.graph.relationship_counts(self.rel.direction, self.rel.types, other_label):
+        for node, rel_type, n in counted:
             ctx.tick()
             ok = node_ok.get(node.labels)
             if ok is None:
