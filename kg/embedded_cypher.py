@@ -22,23 +22,38 @@ subqueries and pattern predicates; parameters; the usual scalar, string, list
 and math functions. Anything else (writes, CALL, quantified path patterns,
 temporal types, ...) raises :class:`CypherUnsupported`.
 
-The graph: a node's labels come from its ``__labels__`` attribute (a set or
+The graph is whatever answers :class:`GraphAccess`: nodes by label or by an
+indexed property, a node's relationships by type and direction, relationships
+by type, and relationship counts per node and type. The embedded store
+answers it with indexed SQLite queries (kg.store.embedded_graph), so a
+pattern anchored on an entity reads only that entity's neighbourhood;
+:class:`PropertyGraph` answers it from a whole graph in memory, built from
+networkx: a node's labels come from its ``__labels__`` attribute (a set or
 list, grand-cypher's convention), a relationship's type from its
 ``__labels__`` (first element) or ``type`` attribute; every other attribute
 whose value is not None is a property, as Neo4j stores no nulls.
+
+Planning is per pattern and per set of variables already bound: each chain
+is matched from an end that is bound, or that a property map or a WHERE
+conjunct such as ``toLower(n.name) = $name`` lets an index find; a chain
+anchored nowhere starts from its relationship type; and a first MATCH whose
+relationships are only counted per node and type (most-connected) asks the
+graph for the counts instead of the relationships.
 """
 
 from __future__ import annotations
 
 import math
+import operator
 import re
 import time
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
-import networkx as nx
+if TYPE_CHECKING:
+    import networkx as nx
 
 __all__ = [
     "CypherError",
@@ -46,6 +61,7 @@ __all__ = [
     "CypherSyntaxError",
     "CypherTimeout",
     "CypherUnsupported",
+    "GraphAccess",
     "Node",
     "Path",
     "PropertyGraph",
@@ -232,8 +248,9 @@ def _where(text: str, pos: int) -> str:
 class Node:
     __slots__ = ("inc", "key", "labels", "order", "out", "props")
 
-    def __init__(self, key: Any, labels: frozenset[str], props: dict[str, Any], order: int):
+    def __init__(self, key: Any, labels: frozenset[str], props: dict[str, Any], order: Any):
         self.key, self.labels, self.props, self.order = key, labels, props, order
+        #: adjacency, kept by PropertyGraph; a store's GraphAccess answers relationships() itself
         self.out: list[Relationship] = []
         self.inc: list[Relationship] = []
 
@@ -257,15 +274,93 @@ class Path:
     relationships: tuple[Relationship, ...]
 
 
+class GraphAccess(Protocol):
+    """What the engine asks of a graph, so that a store can answer from its
+    indexes instead of loading everything: an anchored pattern reads only the
+    anchor and its neighbourhood.
+
+    The same node or relationship must come back as the same object for as
+    long as a query runs (the engine compares them by identity), and ``order``
+    must rank them the same way every time (ORDER BY on nodes uses it).
+    """
+
+    def nodes(self, label: str | None = None) -> Iterable[Node]:
+        """Every node, or every node with this label, in ``order``."""
+
+    def node_count(self, label: str) -> int:
+        """How many nodes carry this label (to pick the smallest of several)."""
+
+    def find_nodes(self, label: str | None, key: str, value: Any, *, folded: bool = False) -> list[Node] | None:
+        """The nodes (with this label, when given) whose property ``key``
+        equals ``value``; for a list property, that hold it as an element.
+        ``folded``: whose property lower-cased (as toLower does) equals
+        ``value``. None when no index answers this: the engine scans instead.
+        A superset is allowed (the engine checks every candidate again)."""
+
+    def relationships(self, node: Node, direction: str, types: tuple[str, ...]) -> Sequence[Relationship]:
+        """The node's relationships of these types (all when empty), "out",
+        "in" or "both" (out first), each list in ``order``."""
+
+    def relationships_of_type(self, types: tuple[str, ...]) -> Iterable[Relationship]:
+        """Every relationship of these types (all when empty), in ``order``."""
+
+    def relationship_counts(self, direction: str, types: tuple[str, ...], other_label: str | None
+                            ) -> Iterable[tuple[Node, str, int]]:
+        """(node, relationship type, how many): the node's relationships of
+        these types (all when empty) that way, "out", "in" or "both" (a
+        self-loop once), whose other end has ``other_label`` (when given);
+        each (node, type) once. What counting relationships per node reads
+        instead of them."""
+
+
 class PropertyGraph:
-    """Nodes with labels and properties, typed relationships, adjacency lists."""
+    """Nodes with labels and properties, typed relationships, adjacency lists:
+    a whole graph in memory, which answers GraphAccess by scanning."""
 
     def __init__(self) -> None:
-        self.nodes: list[Node] = []
+        self.all_nodes: list[Node] = []
         self.by_label: dict[str, list[Node]] = {}
-        #: Nodes by their ``id`` property: a pattern like (a:Article {id: r.article_id}) looks one up instead of scanning.
-        self.by_id: dict[Any, list[Node]] = {}
-        self.relationships: list[Relationship] = []
+        self.all_relationships: list[Relationship] = []
+
+    def nodes(self, label: str | None = None) -> Iterable[Node]:
+        return self.all_nodes if label is None else self.by_label.get(label, [])
+
+    def node_count(self, label: str) -> int:
+        return len(self.by_label.get(label, []))
+
+    def find_nodes(self, label: str | None, key: str, value: Any, *, folded: bool = False) -> list[Node] | None:
+        found = []
+        for node in self.nodes(label):
+            held = node.props.get(key)
+            values = held if isinstance(held, list) else [held]
+            if folded:
+                values = [v.lower() for v in values if isinstance(v, str)]
+            if any(equals(v, value) is True for v in values):
+                found.append(node)
+        return found
+
+    def relationships(self, node: Node, direction: str, types: tuple[str, ...]) -> Sequence[Relationship]:
+        rels = node.out if direction == "out" else node.inc if direction == "in" else node.out + node.inc
+        return [rel for rel in rels if rel.type in types] if types else rels
+
+    def relationships_of_type(self, types: tuple[str, ...]) -> Iterable[Relationship]:
+        if not types:
+            return self.all_relationships
+        return [rel for rel in self.all_relationships if rel.type in types]
+
+    def relationship_counts(self, direction: str, types: tuple[str, ...], other_label: str | None
+                            ) -> Iterable[tuple[Node, str, int]]:
+        counts: dict[tuple[int, str], list] = {}
+        for rel in self.relationships_of_type(types):
+            for node, other in _ends(rel, direction):
+                if other_label is not None and other_label not in other.labels:
+                    continue
+                entry = counts.get((id(node), rel.type))
+                if entry is None:
+                    counts[(id(node), rel.type)] = [node, rel.type, 1]
+                else:
+                    entry[2] += 1
+        return [(node, rel_type, n) for node, rel_type, n in counts.values()]
 
     @classmethod
     def from_networkx(cls, graph: nx.Graph) -> PropertyGraph:
@@ -276,13 +371,11 @@ class PropertyGraph:
         for key, attrs in graph.nodes(data=True):
             labels = frozenset(attrs.get("__labels__") or ())
             props = {k: v for k, v in attrs.items() if k != "__labels__" and v is not None}
-            node = Node(key, labels, props, len(pg.nodes))
-            pg.nodes.append(node)
+            node = Node(key, labels, props, len(pg.all_nodes))
+            pg.all_nodes.append(node)
             index[key] = node
             for label in labels:
                 pg.by_label.setdefault(label, []).append(node)
-            if isinstance(props.get("id"), (str, int)) and not isinstance(props.get("id"), bool):
-                pg.by_id.setdefault(props["id"], []).append(node)
         edges = graph.edges(keys=True, data=True) if graph.is_multigraph() else (
             (u, v, None, d) for u, v, d in graph.edges(data=True))
         for u, v, k, attrs in edges:
@@ -294,8 +387,8 @@ class PropertyGraph:
             if not rel_type:
                 raise CypherError(f"relationship {u!r}->{v!r} has no type (__labels__ or type)")
             props = {name: value for name, value in attrs.items() if name != "__labels__" and value is not None}
-            rel = Relationship((u, v, k), str(rel_type), index[u], index[v], props, len(pg.relationships))
-            pg.relationships.append(rel)
+            rel = Relationship((u, v, k), str(rel_type), index[u], index[v], props, len(pg.all_relationships))
+            pg.all_relationships.append(rel)
             rel.start.out.append(rel)
             rel.end.inc.append(rel)
             if not graph.is_directed():
@@ -405,6 +498,13 @@ _RANK = {"Map": 0, "Node": 1, "Relationship": 2, "List": 3, "Path": 4, "String":
 
 
 def sort_key(v: Any) -> tuple:
+    kind = type(v)  # the common cases first, without the isinstance chain
+    if kind is str:
+        return (11, v)
+    if kind is int or (kind is float and v == v):
+        return (13, 0, v)
+    if kind is Node:
+        return (1, v.order)
     name = _type_name(v)
     rank = _RANK.get(name, 10)
     if v is None:
@@ -424,6 +524,13 @@ def sort_key(v: Any) -> tuple:
 
 def group_key(v: Any) -> Any:
     """A hashable key under which Cypher-equal values (1 and 1.0) coincide."""
+    kind = type(v)  # the common cases first, without the isinstance chain
+    if kind is str:
+        return ("s", v)
+    if kind is int or kind is float:
+        return ("n", v)
+    if kind is Node:
+        return ("e", id(v))
     if v is None:
         return ("null",)
     if isinstance(v, bool):
@@ -457,7 +564,7 @@ def _bool(v: Any, what: str) -> bool | None:
 class Ctx:
     """What an expression sees: the graph, the parameters and the deadline."""
 
-    def __init__(self, graph: PropertyGraph, params: dict[str, Any], deadline: float | None):
+    def __init__(self, graph: GraphAccess, params: dict[str, Any], deadline: float | None):
         self.graph = graph
         self.params = params
         self.deadline = deadline
@@ -530,7 +637,11 @@ class Prop(Expr):
         self.target, self.key = target, key
 
     def eval(self, row, ctx):
-        v = self.target.eval(row, ctx)
+        v = row.get(self.target.name, row) if type(self.target) is Var else self.target.eval(row, ctx)
+        if type(v) is Node:
+            return v.props.get(self.key)
+        if v is row:  # not bound: Var.eval says so
+            v = self.target.eval(row, ctx)
         if v is None:
             return None
         if isinstance(v, (Node, Relationship)):
@@ -1178,7 +1289,7 @@ class Call(Expr):
         self.name, self.args = name, args
         key = name.lower()
         if key in _UNSUPPORTED_FUNCTIONS:
-            raise CypherUnsupported(f"function {name}()")
+            raise CypherUnsupported(f"function {name}() is not supported by the embedded engine")
         if key not in FUNCTIONS:
             raise CypherUnsupported(f"unknown function {name}()")
         self.fn = FUNCTIONS[key]
@@ -1350,11 +1461,16 @@ class PatternPart:
     shortest: str | None = None  # "shortestPath" / "allShortestPaths"
 
 
+def _labels_ok(labels: frozenset[str], pat: NodePat) -> bool:
+    if not pat.labels:
+        return True
+    found = [label in labels for label in pat.labels]
+    return any(found) if pat.any_label else all(found)
+
+
 def _node_ok(node: Node, pat: NodePat, row: dict, ctx: Ctx) -> bool:
-    if pat.labels:
-        found = [label in node.labels for label in pat.labels]
-        if not (any(found) if pat.any_label else all(found)):
-            return False
+    if not _labels_ok(node.labels, pat):
+        return False
     return pat.props is None or _props_ok(node.props, pat.props, row, ctx)
 
 
@@ -1373,28 +1489,105 @@ def _rel_ok(rel: Relationship, pat: RelPat, row: dict, ctx: Ctx) -> bool:
     return pat.props is None or _props_ok(rel.props, pat.props, row, ctx)
 
 
-def _steps(node: Node, pat: RelPat) -> Iterator[tuple[Relationship, Node]]:
+def _steps(node: Node, pat: RelPat, ctx: Ctx) -> Iterator[tuple[Relationship, Node]]:
     """(relationship, other end) pairs from node; an undirected self-loop once."""
     if pat.direction in ("out", "both"):
-        for rel in node.out:
-            if not pat.types or rel.type in pat.types:
-                yield rel, rel.end
+        for rel in ctx.graph.relationships(node, "out", pat.types):
+            yield rel, rel.end
     if pat.direction in ("in", "both"):
-        for rel in node.inc:
-            if not pat.types or rel.type in pat.types:
-                if pat.direction == "both" and rel.start is rel.end:
-                    continue
-                yield rel, rel.start
+        for rel in ctx.graph.relationships(node, "in", pat.types):
+            if pat.direction == "both" and rel.start is rel.end:
+                continue
+            yield rel, rel.start
+
+
+def _ends(rel: Relationship, direction: str) -> list[tuple[Node, Node]]:
+    """(node, other end) for each way a pattern of this direction matches rel
+    from one of its ends; an undirected self-loop once."""
+    ends = []
+    if direction in ("out", "both"):
+        ends.append((rel.start, rel.end))
+    if direction == "in" or (direction == "both" and rel.start is not rel.end):
+        ends.append((rel.end, rel.start))
+    return ends
+
+
+_FLIPPED = {"out": "in", "in": "out", "both": "both"}
+
+
+def _reversed(part: PatternPart) -> PatternPart:
+    """The same chain written from its last node: the same matches."""
+    rels = [replace(r, direction=_FLIPPED[r.direction]) for r in reversed(part.rels)]
+    return PatternPart(part.path_var, list(reversed(part.nodes)), rels, part.shortest)
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """A pattern's chains as matched, and where each variable is first bound."""
+
+    parts: list[PatternPart]
+    position: dict[str, int]
+
+
+@dataclass(frozen=True)
+class _Probe:
+    """An index look-up that finds every node a WHERE conjunct can accept:
+    ``key`` (lower-cased when ``folded``) equal to ``value``'s value."""
+
+    key: str
+    value: Expr
+    folded: bool
+
+
+def _probes(expr: Expr, var: str) -> list[_Probe] | None:
+    """Index look-ups whose union holds every binding of ``var`` for which
+    ``expr`` is true, or None when ``expr`` has no such form. Understood:
+    ``var.key = x``, ``toLower(var.key) = x``, ``any(a IN var.key WHERE
+    toLower(a) = x)`` (or without toLower), either way round, and ORs of them;
+    ``x`` must not mention ``var``."""
+    if isinstance(expr, Logic) and expr.op == "OR":
+        left, right = _probes(expr.left, var), _probes(expr.right, var)
+        return None if left is None or right is None else left + right
+    if isinstance(expr, Quantifier) and expr.kind == "ANY" and _is_property(expr.source, var):
+        inner = _probes(expr.where, expr.var)
+        if inner is None or any(p.key != "" or var in p.value.variables() for p in inner):
+            return None
+        return [_Probe(expr.source.key, p.value, p.folded) for p in inner]
+    if not (isinstance(expr, Compare) and expr.op == "="):
+        return None
+    for side, other in ((expr.left, expr.right), (expr.right, expr.left)):
+        if var in other.variables():
+            continue
+        folded = isinstance(side, Call) and side.name.lower() == "tolower" and len(side.args) == 1
+        target = side.args[0] if folded else side
+        if isinstance(target, Var) and target.name == var:
+            return [_Probe("", other, folded)]  # an element of a list, see the any() case
+        if _is_property(target, var):
+            return [_Probe(target.key, other, folded)]
+    return None
+
+
+def _node_probes(expr: Expr, var: str) -> list[_Probe] | None:
+    """_probes for a node variable: look-ups of its properties only."""
+    probes = _probes(expr, var)
+    return None if probes is None or any(not p.key for p in probes) else probes
+
+
+def _is_property(expr: Expr, var: str) -> bool:
+    return isinstance(expr, Prop) and isinstance(expr.target, Var) and expr.target.name == var
 
 
 class Pattern:
     """The pattern list of one MATCH (or a pattern predicate) and its WHERE.
 
     ``matches(row)`` yields the row extended by every match. The parts are
-    matched left to right, each chain from its first node; a WHERE conjunct is
-    checked as soon as the last of its variables that the pattern binds is
-    bound (or at once when the row already holds them all). No relationship is
-    bound twice within the pattern list.
+    matched in order, each chain from one of its ends: the end already bound
+    or found through an index (a property map, or a WHERE conjunct such as
+    ``toLower(n.name) = $name``), else the first node; a chain anchored
+    nowhere starts from its first relationship's type instead of from every
+    node. A WHERE conjunct is checked as soon as the last of its variables
+    that the pattern binds is bound (or at once when the row already holds
+    them all). No relationship is bound twice within the pattern list.
     """
 
     def __init__(self, parts: list[PatternPart], where: Expr | None = None):
@@ -1403,27 +1596,13 @@ class Pattern:
         self._conjuncts: list[tuple[Expr, set[str]]] = []
         if where is not None:
             self._conjuncts = [(c, c.variables()) for c in _conjuncts(where)]
-        #: pattern variables in the order the matcher binds them
-        self._order: list[str] = []
-        for part in parts:
-            if part.shortest:
-                self._order += [part.nodes[0].var, part.nodes[1].var, part.rels[0].var]
-            else:
-                for i, node in enumerate(part.nodes):
-                    if i:
-                        self._order.append(part.rels[i - 1].var)
-                    self._order.append(node.var)
-            if part.path_var:
-                self._order.append(part.path_var)
-        self._position: dict[str, int] = {}
-        for i, var in enumerate(self._order):
-            self._position.setdefault(var, i)  # bound where it first occurs
         for part in parts:
             if part.shortest and where is not None:
                 names = {part.path_var, *(r.var for r in part.rels)} - {None}
                 if any(names & vs for _, vs in self._conjuncts):
                     raise CypherUnsupported(
-                        "a WHERE on the path or relationships of a shortestPath")
+                        "a WHERE on the path or relationships of a shortestPath is not supported")
+        self._plans: dict[frozenset[str], _Plan] = {}
 
     def named_variables(self) -> list[str]:
         names: list[str] = []
@@ -1437,16 +1616,62 @@ class Pattern:
                     names.append(part.rels[i].var)
         return list(dict.fromkeys(names))
 
+    def _plan(self, bound: frozenset[str]) -> _Plan:
+        """How to match when the row binds ``bound``: each chain turned to
+        start from an anchored end, and the order variables get bound in."""
+        plan = self._plans.get(bound)
+        if plan is not None:
+            return plan
+        parts: list[PatternPart] = []
+        known = set(bound)
+        for part in self.parts:
+            if self._turn_around(part, known):
+                part = _reversed(part)
+            parts.append(part)
+            known |= {n.var for n in part.nodes} | {r.var for r in part.rels} | {part.path_var} - {None}
+        order: list[str] = []
+        for part in parts:
+            if part.shortest:
+                order += [part.nodes[0].var, part.nodes[1].var, part.rels[0].var]
+            else:
+                for i, node in enumerate(part.nodes):
+                    if i:
+                        order.append(part.rels[i - 1].var)
+                    order.append(node.var)
+            if part.path_var:
+                order.append(part.path_var)
+        position: dict[str, int] = {}
+        for i, var in enumerate(order):
+            position.setdefault(var, i)  # bound where it first occurs
+        plan = self._plans[bound] = _Plan(parts, position)
+        return plan
+
+    def _turn_around(self, part: PatternPart, known: set[str]) -> bool:
+        """Whether to match this chain from its last node: that end is bound
+        or indexed and the first is neither. Not for paths or variable-length
+        relationships, whose values follow the written direction."""
+        if part.shortest or part.path_var or not part.rels or any(r.var_length for r in part.rels):
+            return False
+        first, last = part.nodes[0], part.nodes[-1]
+        return not self._anchored(first, known) and self._anchored(last, known)
+
+    def _anchored(self, pat: NodePat, known: set[str]) -> bool:
+        if pat.var in known or pat.props is not None:
+            return True
+        visible = known | {pat.var}
+        return any(names <= visible and _node_probes(expr, pat.var) is not None for expr, names in self._conjuncts)
+
     def matches(self, row: dict, ctx: Ctx) -> Iterator[dict]:
+        plan = self._plan(frozenset(row))
         triggers: dict[str, list[Expr]] = {}
         for expr, names in self._conjuncts:
-            unbound = [n for n in names if n in self._position and n not in row]
+            unbound = [n for n in names if n in plan.position and n not in row]
             if unbound:
-                last = max(unbound, key=self._position.__getitem__)
+                last = max(unbound, key=plan.position.__getitem__)
                 triggers.setdefault(last, []).append(expr)
             elif expr.eval(row, ctx) is not True:
                 return
-        yield from self._parts(0, dict(row), set(), triggers, ctx)
+        yield from self._parts(plan.parts, 0, dict(row), set(), triggers, ctx)
 
     @staticmethod
     def _fire(row: dict, var: str, triggers: dict, ctx: Ctx) -> bool:
@@ -1455,13 +1680,14 @@ class Pattern:
                 return False
         return True
 
-    def _parts(self, index: int, row: dict, used: set[int], triggers: dict, ctx: Ctx) -> Iterator[dict]:
-        if index == len(self.parts):
+    def _parts(self, parts: list[PatternPart], index: int, row: dict, used: set[int], triggers: dict,
+               ctx: Ctx) -> Iterator[dict]:
+        if index == len(parts):
             yield dict(row)
             return
-        part = self.parts[index]
+        part = parts[index]
         if part.shortest:
-            yield from self._shortest(index, part, row, used, triggers, ctx)
+            yield from self._shortest(parts, index, part, row, used, triggers, ctx)
             return
         first = part.nodes[0]
         if first.var in row:
@@ -1471,32 +1697,76 @@ class Pattern:
             if not isinstance(value, Node):
                 raise CypherRuntimeError(f"variable `{first.var}` is a {_type_name(value)}, not a node")
             if _node_ok(value, first, row, ctx):
-                yield from self._walk(index, part, 0, value, row, used, triggers, ctx, [value], [])
+                yield from self._walk(parts, index, part, 0, value, row, used, triggers, ctx, [value], [])
             return
-        for candidate in self._candidates(first, row, ctx):
+        candidates = self._indexed(first, row, triggers, ctx)
+        if candidates is None and part.rels and not part.rels[0].var_length:
+            yield from self._by_relationship(parts, index, part, row, used, triggers, ctx)
+            return
+        for candidate in self._candidates(first, ctx) if candidates is None else candidates:
             ctx.tick()
             if not _node_ok(candidate, first, row, ctx):
                 continue
             row[first.var] = candidate
             if self._fire(row, first.var, triggers, ctx):
-                yield from self._walk(index, part, 0, candidate, row, used, triggers, ctx, [candidate], [])
+                yield from self._walk(parts, index, part, 0, candidate, row, used, triggers, ctx, [candidate], [])
             del row[first.var]
 
-    def _candidates(self, pat: NodePat, row: dict, ctx: Ctx) -> list[Node]:
-        """Nodes that may match ``pat``: those with its ``id`` when the pattern gives one, else those of its
-        rarest label (the caller still checks each)."""
-        if pat.props is not None:
-            try:
-                wanted = pat.props.eval(row, ctx)
-            except CypherError:  # e.g. refers to a variable bound later: checked per node instead
-                wanted = None
-            if isinstance(wanted, dict) and isinstance(wanted.get("id"), (str, int)) and not isinstance(wanted["id"], bool):
-                return ctx.graph.by_id.get(wanted["id"], [])
-        if pat.labels and not pat.any_label:
-            return min((ctx.graph.by_label.get(label, []) for label in pat.labels), key=len)
-        return ctx.graph.nodes
+    def _by_relationship(self, parts, index, part, row, used, triggers, ctx):
+        """Match a chain anchored nowhere from its first relationship: every
+        relationship of the type, each way round the pattern allows, instead
+        of every node and then its relationships."""
+        first, rpat, npat = part.nodes[0], part.rels[0], part.nodes[1]
+        rel_bound = rpat.var in row
+        for rel in ctx.graph.relationships_of_type(rpat.types):
+            for node, other in _ends(rel, rpat.direction):
+                ctx.tick()
+                if id(rel) in used or (rel_bound and row[rpat.var] is not rel):
+                    continue
+                if not _node_ok(node, first, row, ctx) or not _rel_ok(rel, rpat, row, ctx):
+                    continue
+                row[first.var] = node
+                if self._fire(row, first.var, triggers, ctx):
+                    yield from self._arrive(parts, index, part, 0, rel, [rel], other, rpat, npat, rel_bound, row,
+                                            used, triggers, ctx, [node], [])
+                del row[first.var]
 
-    def _walk(self, index, part, position, node, row, used, triggers, ctx, path_nodes, path_rels):
+    def _indexed(self, pat: NodePat, row: dict, triggers: dict, ctx: Ctx) -> list[Node] | None:
+        """The candidates for an unbound node that an index finds (in node
+        order), or None when no property map or WHERE conjunct can use one."""
+        label = pat.labels[0] if len(pat.labels) == 1 else None
+        if pat.props is not None:
+            wanted = pat.props.eval(row, ctx)
+            if isinstance(wanted, dict):
+                if any(value is None for value in wanted.values()):
+                    return []
+                for key, value in wanted.items():
+                    nodes = ctx.graph.find_nodes(label, key, value)
+                    if nodes is not None:
+                        return sorted(nodes, key=lambda n: n.order)
+        for expr in triggers.get(pat.var, ()):
+            probes = _node_probes(expr, pat.var)
+            if probes is None:
+                continue
+            if any(not probe.value.variables() <= row.keys() for probe in probes):
+                continue
+            found: dict[int, Node] = {}
+            for probe in probes:
+                nodes = ctx.graph.find_nodes(label, probe.key, probe.value.eval(row, ctx), folded=probe.folded)
+                if nodes is None:
+                    break
+                found.update((id(n), n) for n in nodes)
+            else:
+                return sorted(found.values(), key=lambda n: n.order)
+        return None
+
+    def _candidates(self, pat: NodePat, ctx: Ctx) -> Iterable[Node]:
+        if pat.labels and not pat.any_label:
+            label = min(pat.labels, key=ctx.graph.node_count)
+            return ctx.graph.nodes(label)
+        return ctx.graph.nodes()
+
+    def _walk(self, parts, index, part, position, node, row, used, triggers, ctx, path_nodes, path_rels):
         """Extend part from its node at ``position`` (already bound, in path_nodes)."""
         if position == len(part.rels):
             if part.path_var:
@@ -1504,27 +1774,27 @@ class Pattern:
                     raise CypherSyntaxError(f"variable `{part.path_var}` already declared")
                 row[part.path_var] = Path(tuple(path_nodes), tuple(path_rels))
                 if self._fire(row, part.path_var, triggers, ctx):
-                    yield from self._parts(index + 1, row, used, triggers, ctx)
+                    yield from self._parts(parts, index + 1, row, used, triggers, ctx)
                 del row[part.path_var]
             else:
-                yield from self._parts(index + 1, row, used, triggers, ctx)
+                yield from self._parts(parts, index + 1, row, used, triggers, ctx)
             return
         rpat, npat = part.rels[position], part.nodes[position + 1]
         if rpat.var_length:
-            yield from self._var_length(index, part, position, node, rpat, npat, row, used, triggers, ctx,
+            yield from self._var_length(parts, index, part, position, node, rpat, npat, row, used, triggers, ctx,
                                         path_nodes, path_rels)
             return
         rel_bound = rpat.var in row
-        for rel, other in _steps(node, rpat):
+        for rel, other in _steps(node, rpat, ctx):
             ctx.tick()
             if id(rel) in used or (rel_bound and row[rpat.var] is not rel):
                 continue
             if not _rel_ok(rel, rpat, row, ctx):
                 continue
-            yield from self._arrive(index, part, position, rel, [rel], other, rpat, npat, rel_bound, row, used,
+            yield from self._arrive(parts, index, part, position, rel, [rel], other, rpat, npat, rel_bound, row, used,
                                     triggers, ctx, path_nodes, path_rels)
 
-    def _arrive(self, index, part, position, rel_value, rels, other, rpat, npat, rel_bound, row, used, triggers,
+    def _arrive(self, parts, index, part, position, rel_value, rels, other, rpat, npat, rel_bound, row, used, triggers,
                 ctx, path_nodes, path_rels):
         """Bind the relationship (or list) and the node it leads to, then go on."""
         node_bound = npat.var in row
@@ -1543,7 +1813,8 @@ class Pattern:
         if ok:
             path_rels.extend(rels)
             path_nodes.append(other)
-            yield from self._walk(index, part, position + 1, other, row, used, triggers, ctx, path_nodes, path_rels)
+            yield from self._walk(parts, index, part, position + 1, other, row, used, triggers, ctx, path_nodes,
+                                  path_rels)
             path_nodes.pop()
             del path_rels[len(path_rels) - len(rels):]
         if not node_bound:
@@ -1553,7 +1824,7 @@ class Pattern:
         for rel in rels:
             used.discard(id(rel))
 
-    def _var_length(self, index, part, position, node, rpat, npat, row, used, triggers, ctx,
+    def _var_length(self, parts, index, part, position, node, rpat, npat, row, used, triggers, ctx,
                     path_nodes, path_rels):
         if rpat.var in row:
             raise CypherUnsupported("a variable-length relationship variable that is already bound")
@@ -1567,13 +1838,13 @@ class Pattern:
                 # the intermediate nodes join the path; _arrive appends the end node
                 path_nodes.extend(hops_nodes[:-1])
                 path_rels_before = len(path_rels)
-                yield from self._arrive(index, part, position, list(hops_rels), list(hops_rels), current, rpat,
+                yield from self._arrive(parts, index, part, position, list(hops_rels), list(hops_rels), current, rpat,
                                         npat, False, row, used, triggers, ctx, path_nodes, path_rels)
                 del path_nodes[len(path_nodes) - max(len(hops_nodes) - 1, 0):]
                 assert len(path_rels) == path_rels_before
             if rpat.max_hops is not None and hops >= rpat.max_hops:
                 return
-            for rel, other in _steps(current, rpat):
+            for rel, other in _steps(current, rpat, ctx):
                 ctx.tick()
                 if id(rel) in used or id(rel) in taken or not _rel_ok(rel, rpat, row, ctx):
                     continue
@@ -1587,17 +1858,19 @@ class Pattern:
 
         yield from expand(node)
 
-    def _shortest(self, index, part, row, used, triggers, ctx):
+    def _shortest(self, parts, index, part, row, used, triggers, ctx):
         rpat, a_pat, b_pat = part.rels[0], part.nodes[0], part.nodes[1]
         if rpat.min_hops > 1:
             raise CypherUnsupported("shortestPath with a minimum length above 1")
         if rpat.var in row:
             raise CypherUnsupported("a shortestPath relationship variable that is already bound")
-        starts = [row[a_pat.var]] if a_pat.var in row else self._candidates(a_pat, row, ctx)
+        starts = [row[a_pat.var]] if a_pat.var in row else self._indexed(a_pat, row, triggers, ctx)
+        if starts is None:
+            starts = self._candidates(a_pat, ctx)
         for a in starts:
             if a is None or not _node_ok(a, a_pat, row, ctx):
                 continue
-            ends = [row[b_pat.var]] if b_pat.var in row else self._candidates(b_pat, row, ctx)
+            ends = [row[b_pat.var]] if b_pat.var in row else self._candidates(b_pat, ctx)
             for b in ends:
                 ctx.tick()
                 if b is None or not _node_ok(b, b_pat, row, ctx):
@@ -1617,7 +1890,7 @@ class Pattern:
                     if all(self._fire(row, var, triggers, ctx) for var in added):
                         for rel in rels:
                             used.add(id(rel))
-                        yield from self._parts(index + 1, row, used, triggers, ctx)
+                        yield from self._parts(parts, index + 1, row, used, triggers, ctx)
                         for rel in rels:
                             used.discard(id(rel))
                     for var in added:
@@ -1633,7 +1906,7 @@ class Pattern:
             depth += 1
             following = []
             for node in frontier:
-                for rel, other in _steps(node, rpat):
+                for rel, other in _steps(node, rpat, ctx):
                     ctx.tick()
                     if id(rel) in used or not _rel_ok(rel, rpat, row, ctx):
                         continue
@@ -1712,7 +1985,10 @@ class Projection:
                 slot += 1
                 self.aggregates.append(agg)
 
-    def run(self, rows: Iterable[dict], ctx: Ctx, scope: list[str]) -> Iterator[dict]:
+    def run(self, rows: Iterable[dict], ctx: Ctx, scope: list[str],
+            aggregated: list[dict] | None = None) -> Iterator[dict]:
+        """The projected rows; ``aggregated``: the groups already counted (see
+        _CountedMatch), instead of aggregating ``rows``."""
         items = self.items
         if self.star:
             items = [Item(Var(name), name) for name in sorted(scope)] + items
@@ -1722,7 +1998,7 @@ class Projection:
         by_text = {item.expr.text: item.name for item in items if item.expr.text}
 
         if self.aggregates:
-            out = self._aggregate(rows, items, ctx)
+            out = self._aggregate(rows, items, ctx) if aggregated is None else aggregated
             keyed = ((r, r) for r in out)
         else:
             keyed = (({item.name: item.expr.eval(row, ctx) for item in items}, row) for row in rows)
@@ -1736,18 +2012,34 @@ class Projection:
                     return projected
                 return {**original, **projected}
 
-            materialised = []
+            columns = [by_text.get(s.expr.text) for s in self.order]
+            computed = [(i, s.expr) for i, (s, column) in enumerate(zip(self.order, columns)) if column is None]
+            materialised = []  # [sort key of each ORDER BY item, ..., projected row]
             for projected, original in keyed:
                 ctx.tick()
-                scope_row = sort_scope(projected, original)
-                keys = []
-                for s in self.order:
-                    column = by_text.get(s.expr.text)
-                    keys.append(projected[column] if column is not None else s.expr.eval(scope_row, ctx))
-                materialised.append((keys, projected))
-            for i in reversed(range(len(self.order))):
-                materialised.sort(key=lambda pair, i=i: sort_key(pair[0][i]), reverse=self.order[i].descending)
-            results: Iterable[dict] = (p for _, p in materialised)
+                entry = [projected[column] if column is not None else None for column in columns]
+                if computed:
+                    scope_row = sort_scope(projected, original)
+                    for i, expr in computed:
+                        entry[i] = expr.eval(scope_row, ctx)
+                entry.append(projected)
+                materialised.append(entry)
+            for i in range(len(self.order)):
+                # a column of strings only, or of integers only, sorts as it is; others by sort_key
+                kinds = {type(entry[i]) for entry in materialised}
+                if not (kinds <= {str} or kinds <= {int}):
+                    for entry in materialised:
+                        entry[i] = sort_key(entry[i])
+            # stable sorts from the last key to the first, one per run of keys in the same direction
+            end = len(self.order)
+            while end:
+                start = end - 1
+                while start and self.order[start - 1].descending == self.order[end - 1].descending:
+                    start -= 1
+                materialised.sort(key=operator.itemgetter(*range(start, end)),
+                                  reverse=self.order[end - 1].descending)
+                end = start
+            results: Iterable[dict] = (entry[-1] for entry in materialised)
         else:
             results = (p for p, _ in keyed)
 
@@ -1763,16 +2055,20 @@ class Projection:
 
     def _aggregate(self, rows: Iterable[dict], items: list[Item], ctx: Ctx) -> list[dict]:
         group_items = [item for item in items if not item.expr.aggregates()]
+        names = [item.name for item in group_items]
+        exprs = [item.expr for item in group_items]
+        arguments = list(enumerate(agg.arg for agg in self.aggregates))
         groups: dict[tuple, tuple[dict, list[list[Any]]]] = {}
         for row in rows:
             ctx.tick()
-            values = {item.name: item.expr.eval(row, ctx) for item in group_items}
-            key = tuple(group_key(values[item.name]) for item in group_items)
+            values = [expr.eval(row, ctx) for expr in exprs]
+            key = tuple([group_key(value) for value in values])
             group = groups.get(key)
             if group is None:
-                group = groups[key] = (values, [[] for _ in self.aggregates])
-            for agg, bucket in zip(self.aggregates, group[1]):
-                bucket.append(1 if agg.arg is None else agg.arg.eval(row, ctx))
+                group = groups[key] = (dict(zip(names, values)), [[] for _ in self.aggregates])
+            buckets = group[1]
+            for i, argument in arguments:
+                buckets[i].append(1 if argument is None else argument.eval(row, ctx))
         if not groups and not group_items:
             groups[()] = ({}, [[] for _ in self.aggregates])
         out = []
@@ -1849,6 +2145,106 @@ class WithClause(Clause):
         return self.projection.run(rows, ctx, self.scope_before)
 
 
+@dataclass
+class _CountedMatch:
+    """A first MATCH of one relationship, ``(a)-[r:T]-(b)``, whose rows are
+    only counted per ``a`` and ``type(r)`` by the WITH or RETURN after it
+    (``WITH type(r) AS relation, a, count(r) AS degree``): the counts come
+    from GraphAccess.relationship_counts, without a row per relationship."""
+
+    node: NodePat
+    rel: RelPat
+    other: NodePat
+    projection: Projection
+
+    @classmethod
+    def of(cls, clauses: list[Clause], returns: Projection | None, initial: dict) -> _CountedMatch | None:
+        if not clauses or not isinstance(clauses[0], MatchClause) or clauses[0].optional:
+            return None
+        if len(clauses) > 1:
+            if not isinstance(clauses[1], WithClause):
+                return None
+            projection = clauses[1].projection
+        elif returns is not None:
+            projection = returns
+        else:
+            return None
+        pattern = clauses[0].pattern
+        if pattern.where is not None or len(pattern.parts) != 1:
+            return None
+        part = pattern.parts[0]
+        if part.shortest or part.path_var or len(part.rels) != 1:
+            return None
+        (node, other), rel = part.nodes, part.rels[0]
+        if rel.var_length or rel.props is not None or node.props is not None or other.props is not None:
+            return None
+        if len(other.labels) > 1:
+            return None
+        if len({node.var, rel.var, other.var}) != 3 or {node.var, rel.var, other.var} & initial.keys():
+            return None
+        if not projection.aggregates or projection.star:
+            return None
+        for item in projection.items:
+            expr = item.expr
+            if isinstance(expr, Aggregate):
+                if expr.name != "count" or expr.distinct or not (
+                        expr.arg is None or (isinstance(expr.arg, Var) and expr.arg.name == rel.var)):
+                    return None
+            elif not (isinstance(expr, Var) and expr.name == node.var) and not cls._is_type_of(expr, rel.var):
+                return None
+        return cls(node, rel, other, projection)
+
+    @staticmethod
+    def _is_type_of(expr: Expr, var: str) -> bool:
+        return (isinstance(expr, Call) and expr.name.lower() == "type" and len(expr.args) == 1
+                and isinstance(expr.args[0], Var) and expr.args[0].name == var)
+
+    def groups(self, ctx: Ctx) -> list[dict]:
+        """The rows the projection's aggregation would make, in first-seen order."""
+        keys = [item for item in self.projection.items if not isinstance(item.expr, Aggregate)]
+        counts = [item for item in self.projection.items if isinstance(item.expr, Aggregate)]
+        other_label = self.other.labels[0] if self.other.labels else None
+        type_names = [item.name for item in keys if isinstance(item.expr, Call)]
+        node_names = [item.name for item in keys if not isinstance(item.expr, Call)]
+        count_names = [item.name for item in counts]
+        node_ok: dict[frozenset[str], bool] = {}
+        counted = ctx.graph.relationship_counts(self.rel.direction, self.rel.types, other_label)
+        if type_names and node_names:  # one group per (node, type): the counts are the groups
+            rows = []
+            for node, rel_type, n in counted:
+                ctx.tick()
+                ok = node_ok.get(node.labels)
+                if ok is None:
+                    ok = node_ok[node.labels] = _labels_ok(node.labels, self.node)
+                if ok:
+                    row = dict.fromkeys(type_names, rel_type)
+                    row.update(dict.fromkeys(node_names, node))
+                    row.update(dict.fromkeys(count_names, n))
+                    rows.append(row)
+            return rows
+        groups: dict[tuple, list] = {}
+        for node, rel_type, n in counted:
+            ctx.tick()
+            ok = node_ok.get(node.labels)
+            if ok is None:
+                ok = node_ok[node.labels] = _labels_ok(node.labels, self.node)
+            if not ok:
+                continue
+            # nodes group by identity and type names by value, as group_key would
+            key = (rel_type if type_names else None, node if node_names else None)
+            group = groups.get(key)
+            if group is None:
+                groups[key] = [rel_type, node, n]
+            else:
+                group[2] += n
+        if not groups and not keys:
+            groups[()] = [None, None, 0]
+        # each group is [type, node, count]: the column names with the slot each takes
+        slots = [(name, 0) for name in type_names] + [(name, 1) for name in node_names] + [
+            (name, 2) for name in count_names]
+        return [{name: group[slot] for name, slot in slots} for group in groups.values()]
+
+
 class Query:
     """One single query (clauses ending in RETURN) or a UNION of them."""
 
@@ -1873,12 +2269,21 @@ class Query:
 
     def _single(self, ctx: Ctx, initial: dict | None) -> Iterator[dict]:
         rows: Iterable[dict] = iter([dict(initial or {})])
-        for clause in self.clauses:
+        visible = [v for v in self.scope if not v.startswith(" ")]
+        clauses = self.clauses
+        counted = _CountedMatch.of(clauses, self.returns, initial or {})
+        if counted is not None:
+            if len(clauses) == 1:
+                yield from self.returns.run([], ctx, visible, counted.groups(ctx))
+                return
+            following = clauses[1]
+            rows = following.projection.run([], ctx, following.scope_before, counted.groups(ctx))
+            clauses = clauses[2:]
+        for clause in clauses:
             rows = clause.run(rows, ctx)
         if self.returns is None:
             yield from rows
             return
-        visible = [v for v in self.scope if not v.startswith(" ")]
         yield from self.returns.run(rows, ctx, visible)
 
     def _union(self, ctx: Ctx, initial: dict | None) -> Iterator[dict]:
@@ -2629,7 +3034,7 @@ def parse(text: str) -> Query:
     return Parser(text).parse()
 
 
-def run(graph: PropertyGraph, text: str, params: dict[str, Any] | None = None, *,
+def run(graph: GraphAccess, text: str, params: dict[str, Any] | None = None, *,
         timeout: float | None = None) -> Result:
     """Run a read query; rows stream lazily where the query allows (no ORDER BY,
     aggregation or DISTINCT before them). The deadline starts now and also

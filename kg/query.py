@@ -33,7 +33,6 @@ import logging
 import math
 import re
 import time
-import weakref
 from collections.abc import Iterable, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -435,28 +434,6 @@ def _refused(writes: Sequence[str]) -> QueryError:
 # -- embedded ------------------------------------------------------------------
 
 
-#: The last graph built per embedded store, with the store version it was built at.
-_GRAPHS: weakref.WeakKeyDictionary[Any, tuple[Any, ec.PropertyGraph]] = weakref.WeakKeyDictionary()
-
-
-def embedded_graph(store: Any) -> ec.PropertyGraph:
-    """The store's graph as Neo4j holds it (see kg.export.model_graph).
-
-    Built once per version of the store's contents: a long-lived reader (kg
-    serve) answers each request from memory instead of reading the whole store
-    again, and still sees what a kg ingest beside it writes.
-    """
-    from kg.export import model_graph
-
-    version = store.version()
-    cached = _GRAPHS.get(store)
-    if cached is not None and cached[0] == version:
-        return cached[1]
-    graph = ec.PropertyGraph.from_networkx(model_graph(store.to_networkx(include_articles=True)))
-    _GRAPHS[store] = (version, graph)
-    return graph
-
-
 def _embedded_value(value: Any) -> Any:
     if isinstance(value, ec.Node):
         return GraphNode(value.props.get("id", value.key), tuple(sorted(value.labels)), dict(value.props))
@@ -476,16 +453,16 @@ def _embedded_value(value: Any) -> Any:
 def _run_embedded(store, text, params, *, timeout, limit) -> QueryResult:
     started = time.monotonic()
     try:
-        graph = embedded_graph(store)
-        remaining = None if timeout is None else max(timeout - (time.monotonic() - started), 0.001)
-        result = ec.run(graph, text, params, timeout=remaining)
-        rows: list[list[Any]] = []
-        capped = False
-        for row in result.rows:
-            if limit is not None and len(rows) >= limit:
-                capped = True
-                break
-            rows.append([_embedded_value(v) for v in row])
+        with store.graph() as graph:
+            remaining = None if timeout is None else max(timeout - (time.monotonic() - started), 0.001)
+            result = ec.run(graph, text, params, timeout=remaining)
+            rows: list[list[Any]] = []
+            capped = False
+            for row in result.rows:
+                if limit is not None and len(rows) >= limit:
+                    capped = True
+                    break
+                rows.append([_embedded_value(v) for v in row])
     except ec.CypherTimeout:
         raise QueryError(
             f"the query ran longer than {timeout:g} s on the {store.description} and was stopped "

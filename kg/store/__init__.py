@@ -7,11 +7,12 @@ batch written twice leaves the same nodes, relationships and properties.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Protocol
-
-import networkx as nx
+from typing import TYPE_CHECKING, Protocol
 
 from kg.records import ArticleGraph, WriteStats
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 
 class GraphStore(Protocol):

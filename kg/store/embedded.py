@@ -32,12 +32,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from os import PathLike
 from pathlib import Path
-from typing import Any, Callable, TypeVar
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
 from kg.errors import StoreError
 from kg.records import ENTITY_LABELS, PREDICATES, ArticleGraph, WriteStats
+
+if TYPE_CHECKING:  # networkx takes a quarter of a second to import: only whole-graph readers pay for it
+    import networkx as nx
+    from kg.store.embedded_graph import StoreGraph
 
 # ---------------------------------------------------------------------------
 # Shared by both stores
@@ -234,6 +236,8 @@ def build_networkx(
     relations: Iterable[dict[str, Any]],
     articles: Iterable[dict[str, Any]] | None = None,
     mentions: Iterable[dict[str, Any]] | None = None,
+    *,
+    presorted: bool = False,
 ) -> nx.MultiDiGraph:
     """The MultiDiGraph both stores return from ``to_networkx()``.
 
@@ -243,10 +247,16 @@ def build_networkx(
     (dicts with id, ingested_at and ARTICLE_FIELDS) and mentions (article_id,
     entity_id, count) also Article nodes and MENTIONS edges. Nodes and edges
     are added in sorted order, so equal stores give equal graphs, order
-    included.
+    included. ``presorted``: the rows already come in that order (streamed
+    from an ORDER BY), so none of them is held in a list.
     """
+    import networkx as nx
+
+    def in_order(rows: Iterable[dict[str, Any]], key: Callable[[dict[str, Any]], Any]) -> Iterable[dict[str, Any]]:
+        return rows if presorted else sorted(rows, key=key)
+
     graph = nx.MultiDiGraph()
-    for row in sorted(entities, key=lambda r: r["id"]):
+    for row in in_order(entities, lambda r: r["id"]):
         graph.add_node(
             row["id"],
             name=row["name"],
@@ -254,7 +264,7 @@ def build_networkx(
             aliases=sorted(row["aliases"] or []),
         )
     if articles is not None:
-        for row in sorted(articles, key=lambda r: r["id"]):
+        for row in in_order(articles, lambda r: r["id"]):
             graph.add_node(
                 article_node_key(row["id"]),
                 type="Article",
@@ -262,9 +272,9 @@ def build_networkx(
                 **{name: row[name] for name in ARTICLE_FIELDS},
                 ingested_at=row["ingested_at"],
             )
-    for row in sorted(
+    for row in in_order(
         relations,
-        key=lambda r: (
+        lambda r: (
             r["subject"],
             r["object"],
             r["predicate"],
@@ -291,7 +301,7 @@ def build_networkx(
             currency=row["currency"],
         )
     if mentions is not None:
-        for row in sorted(mentions, key=lambda r: (r["article_id"], r["entity_id"])):
+        for row in in_order(mentions, lambda r: (r["article_id"], r["entity_id"])):
             graph.add_edge(
                 article_node_key(row["article_id"]),
                 row["entity_id"],
@@ -306,8 +316,9 @@ def build_networkx(
 # The SQLite store
 # ---------------------------------------------------------------------------
 
-#: PRAGMA user_version of the tables below; a newer file is refused.
-SCHEMA_VERSION = 1
+#: PRAGMA user_version of the tables below; a newer file is refused, an
+#: older one migrated on open (see MIGRATIONS).
+SCHEMA_VERSION = 2
 #: Seconds a writer waits for another process's transaction to finish.
 BUSY_TIMEOUT = 30.0
 #: File name of the database inside the store directory.
@@ -331,6 +342,15 @@ CREATE TABLE IF NOT EXISTS entities (
     surname TEXT                         -- PERSON only
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS entities_surname ON entities (surname);
+CREATE INDEX IF NOT EXISTS entities_name ON entities (name);
+-- Every entity's name and aliases lower-cased as Cypher's toLower does, so that
+-- "toLower(e.name) = toLower($name) OR any(alias IN e.aliases ...)" is a look-up.
+CREATE TABLE IF NOT EXISTS entity_names (
+    folded    TEXT NOT NULL,
+    kind      TEXT NOT NULL,  -- 'name' or 'alias'
+    entity_id TEXT NOT NULL REFERENCES entities (id),
+    PRIMARY KEY (folded, kind, entity_id)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS mentions (
     article_id TEXT NOT NULL REFERENCES articles (id),
     entity_id  TEXT NOT NULL REFERENCES entities (id),
@@ -353,9 +373,35 @@ CREATE TABLE IF NOT EXISTS relations (
     currency     TEXT,
     PRIMARY KEY (subject, predicate, object, article_id, start)
 ) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS relations_object ON relations (object);
+CREATE INDEX IF NOT EXISTS relations_object_predicate ON relations (object, predicate);
+CREATE INDEX IF NOT EXISTS relations_predicate ON relations (predicate);
 CREATE INDEX IF NOT EXISTS relations_article ON relations (article_id);
 """
+
+#: Tables this kg makes; a version-0 file holding others is not a kg store.
+TABLES = ("articles", "entities", "entity_names", "mentions", "relations")
+
+
+def _migrate_to_2(conn: sqlite3.Connection) -> None:
+    """Version 1 had no entity_names, and relations_object on (object) alone."""
+    conn.execute("DROP INDEX IF EXISTS relations_object")
+    rows = conn.execute("SELECT id, name, aliases FROM entities").fetchall()
+    conn.executemany(_INSERT_NAME, [
+        name_row for row in rows for name_row in _name_rows(row["id"], row["name"], json.loads(row["aliases"]))])
+
+
+#: version -> what turns a store of that version into the next one, after
+#: the tables and indexes of _SCHEMA that are missing have been made.
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _migrate_to_2}
+
+_INSERT_NAME = "INSERT OR IGNORE INTO entity_names (folded, kind, entity_id) VALUES (?, ?, ?)"
+
+
+def _name_rows(entity_id: str, name: str | None, aliases: Iterable[str]) -> list[tuple[str, str, str]]:
+    """entity_names rows: the name (None when already stored) and each alias, lower-cased."""
+    rows = [(name.lower(), "name", entity_id)] if name is not None else []
+    return rows + [(alias.lower(), "alias", entity_id) for alias in aliases]
+
 
 _UPSERT_ARTICLE = """
 INSERT INTO articles (id, url, title, published, source, author, ingested_at)
@@ -533,7 +579,8 @@ class EmbeddedStore:
 
     @_one_at_a_time
     def ensure_schema(self) -> None:
-        """Create the tables and indexes if missing; safe to call again."""
+        """Create the tables and indexes if missing, and migrate a store an
+        earlier kg wrote, all in one transaction; safe to call again."""
         with self._transaction() as conn:
             version = self._user_version()
             if version > SCHEMA_VERSION:
@@ -544,10 +591,8 @@ class EmbeddedStore:
             if version == 0:
                 foreign = [
                     row[0]
-                    for row in conn.execute(
-                        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN "
-                        "('articles', 'entities', 'mentions', 'relations')"
-                    )
+                    for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+                    if row[0] not in TABLES
                 ]
                 if foreign:
                     raise StoreError(
@@ -558,6 +603,9 @@ class EmbeddedStore:
             for statement in _SCHEMA.split(";"):
                 if statement.strip():
                     conn.execute(statement)
+            if version:
+                for step in range(version, SCHEMA_VERSION):
+                    MIGRATIONS[step](conn)
             if version < SCHEMA_VERSION:
                 conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION:d}")
 
@@ -622,6 +670,11 @@ class EmbeddedStore:
                     for row in batch.entities
                 ],
             )
+            conn.executemany(_INSERT_NAME, [
+                name_row
+                for row in batch.entities
+                for name_row in _name_rows(row["id"], None if row["id"] in stored else row["name"], row["aliases"])
+            ])
             conn.executemany(_UPSERT_MENTION, batch.mentions)
             conn.executemany(_UPSERT_RELATION, batch.relations)
         return batch.stats()
@@ -659,42 +712,38 @@ class EmbeddedStore:
 
     @_one_at_a_time
     def to_networkx(self, include_articles: bool = False) -> nx.MultiDiGraph:
-        """The entity graph; with include_articles also Article nodes and MENTIONS."""
+        """The entity graph; with include_articles also Article nodes and MENTIONS.
+
+        Rows stream from SQLite in the graph's order straight into the graph,
+        so the process holds the graph and not also a copy of every row."""
         with self._transaction("DEFERRED") as conn:
-            entities = [
-                {
-                    "id": row["id"],
-                    "name": row["name"],
-                    "type": row["type"],
-                    "aliases": json.loads(row["aliases"]),
-                }
-                for row in conn.execute("SELECT id, name, type, aliases FROM entities")
-            ]
-            relations = [
-                dict(row)
-                for row in conn.execute(
-                    'SELECT r.subject, r.predicate, r.object, r.article_id, r.start, r."end",'
-                    " r.sentence, r.confidence, r.rule, r.amount, r.amount_value, r.currency,"
-                    " a.title AS article_title, a.url, a.published"
-                    " FROM relations AS r LEFT JOIN articles AS a ON a.id = r.article_id"
-                )
-            ]
+            entities = (
+                {"id": row["id"], "name": row["name"], "type": row["type"], "aliases": json.loads(row["aliases"])}
+                for row in conn.execute("SELECT id, name, type, aliases FROM entities ORDER BY id")
+            )
+            relations = map(dict, conn.execute(
+                'SELECT r.subject, r.predicate, r.object, r.article_id, r.start, r."end",'
+                " r.sentence, r.confidence, r.rule, r.amount, r.amount_value, r.currency,"
+                " a.title AS article_title, a.url, a.published"
+                " FROM relations AS r LEFT JOIN articles AS a ON a.id = r.article_id"
+                " ORDER BY r.subject, r.object, r.predicate, r.article_id, r.start"
+            ))
             articles = mentions = None
             if include_articles:
-                articles = [
-                    dict(row)
-                    for row in conn.execute(
-                        "SELECT id, url, title, published, source, author, ingested_at"
-                        " FROM articles"
-                    )
-                ]
-                mentions = [
-                    dict(row)
-                    for row in conn.execute(
-                        "SELECT article_id, entity_id, count FROM mentions"
-                    )
-                ]
-        return build_networkx(entities, relations, articles, mentions)
+                articles = map(dict, conn.execute(
+                    "SELECT id, url, title, published, source, author, ingested_at FROM articles ORDER BY id"))
+                mentions = map(dict, conn.execute(
+                    "SELECT article_id, entity_id, count FROM mentions ORDER BY article_id, entity_id"))
+            return build_networkx(entities, relations, articles, mentions, presorted=True)
+
+    @contextmanager
+    def graph(self) -> Iterator[StoreGraph]:
+        """The store as the Cypher engine sees it (kg.store.embedded_graph),
+        read on demand inside one read transaction, so from one snapshot."""
+        from kg.store.embedded_graph import StoreGraph
+
+        with self._lock, self._transaction("DEFERRED") as conn:
+            yield StoreGraph(conn)
 
     @_one_at_a_time
     def close(self) -> None:

@@ -1,0 +1,252 @@
+"""The embedded store read as a graph (kg.store.embedded_graph) and its schema.
+
+`kg query` on the embedded store reads through EmbeddedStore.graph(): indexed
+SQLite look-ups that give the same graph, in the same order, as the whole
+store loaded into networkx (PropertyGraph.from_networkx), so the engine
+returns the same rows either way; anchored queries read only the anchor's
+neighbourhood. tests/data/store-v1/kg.sqlite was written by kg at commit
+5051bee (schema version 1: two articles, three entities, three relations;
+switched from WAL to a rollback journal so that it is one file).
+"""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kg import embedded_cypher as ec
+from kg.export import model_graph
+from kg.query import load_query, plain, run_query
+from kg.records import Article, ArticleGraph, Entity
+from kg.store import embedded
+from kg.store.embedded import SCHEMA_VERSION, EmbeddedStore
+from tests.test_query import fictional_graphs
+
+OLD_STORE = Path(__file__).parent / "data" / "store-v1" / "kg.sqlite"
+
+
+@pytest.fixture
+def store(tmp_path):
+    with EmbeddedStore(tmp_path / "kg-data") as store:
+        store.write(fictional_graphs())
+        yield store
+
+
+def _in_memory(store: EmbeddedStore) -> ec.PropertyGraph:
+    return ec.PropertyGraph.from_networkx(model_graph(store.to_networkx(include_articles=True)))
+
+
+def _rows(graph, text: str, params: dict | None = None) -> list:
+    result = ec.run(graph, text, params or {})
+    return plain([[_value(v) for v in row] for row in result.rows])
+
+
+def _value(value):
+    """Nodes and relationships by their kg identity, so two graphs compare."""
+    if isinstance(value, ec.Node):
+        return {"node": value.props.get("id"), "labels": sorted(value.labels), "props": value.props}
+    if isinstance(value, ec.Relationship):
+        return {"rel": value.type, "start": value.start.props["id"], "end": value.end.props["id"],
+                "props": value.props}
+    if isinstance(value, ec.Path):
+        return {"path": [_value(n) for n in value.nodes], "rels": [_value(r) for r in value.relationships]}
+    if isinstance(value, list):
+        return [_value(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _value(v) for k, v in value.items()}
+    return value
+
+
+# -- the same rows as the whole graph in memory ------------------------------------------------
+
+LIBRARY_CASES = [
+    ("entity-profile", {"name": "bram holloway"}),
+    ("entity-profile", {"name": "NCF"}),
+    ("endorsements-of", {"name": "Holloway"}),
+    ("endorsements-by", {"name": "Ada Quill"}),
+    ("donations-to", {"name": "Bram Holloway"}),
+    ("donations-by", {"name": "Lumen Works"}),
+    ("critics-of", {"name": "Bram Holloway"}),
+    ("targets-of", {"name": "Cleo Marsh"}),
+    ("relation-evidence", {"subject": "Ada Quill", "object": "Bram Holloway"}),
+    ("relations-over-time", {"name": "Quill"}),
+    ("entity-network", {"name": "Ada Quill"}),
+    ("shortest-path", {"source": "Ada Quill", "target": "Port Evren"}),
+    ("most-connected", {"top": 2}),
+    ("mutual-criticism", {}),
+    ("entities", {"text": "or"}),
+]
+
+AD_HOC = [
+    # counted per node and type by the store (unordered on purpose: the order must agree too)
+    "MATCH (e:Entity)-[r:ENDORSES|DONATED_TO|CRITICIZED]-(:Entity) RETURN type(r) AS t, e.name, count(r) AS n",
+    "MATCH (e:Person)<-[r]-(x) RETURN e.name, type(r), count(*)",
+    "MATCH (a:Article)-[r:MENTIONS]->(e:Person) RETURN a.id, count(r)",
+    "MATCH (e)-[r]->(:Organization) RETURN type(r), count(*)",
+    "MATCH (e)<-[r:MENTIONS]-(:Article) RETURN e.name, count(r)",
+    "MATCH ()-[r]-() RETURN count(r)",
+    "MATCH (:Nobody)-[r]-() RETURN count(r)",
+    # scans, look-ups and chains matched from either end
+    "MATCH (a)-[r:CRITICIZED]->(b) RETURN a.name, b.name, r.start",
+    "MATCH (a:Article {id: 'a3'})-[:MENTIONS]->(e) RETURN e.name",
+    "MATCH (e:Entity) WHERE e.surname = 'quill' RETURN e.name",
+    "MATCH (e:Entity) WHERE 'Senator Holloway' IN e.aliases RETURN e.name",
+    "MATCH (e:Entity) WHERE any(a IN e.aliases WHERE a = 'NCF') RETURN e.name",
+    "MATCH (x)-[r]->(e:Entity) WHERE e.name = 'Bram Holloway' RETURN x.name, type(r), r.article_id",
+    "MATCH (n) RETURN n ORDER BY n",
+    "MATCH ()-[r]->() RETURN r ORDER BY r",
+    "MATCH (e:Entity {id: 'person:ada quill'})-[r*1..2]-(x) RETURN x.name, size(r)",
+]
+
+
+@pytest.mark.parametrize("name, params", LIBRARY_CASES, ids=[f"{n}-{i}" for i, (n, _) in enumerate(LIBRARY_CASES)])
+def test_library_queries_give_the_rows_of_the_whole_graph_in_memory(store, name, params):
+    entry = load_query(name)
+    params = entry.bind(params)
+    expected = _rows(_in_memory(store), entry.text, params)
+    with store.graph() as graph:
+        assert _rows(graph, entry.text, params) == expected
+    assert expected, f"{name} finds nothing in the fictional graphs"
+
+
+@pytest.mark.parametrize("text", AD_HOC)
+def test_ad_hoc_queries_give_the_rows_of_the_whole_graph_in_memory(store, text):
+    expected = _rows(_in_memory(store), text)
+    with store.graph() as graph:
+        assert _rows(graph, text) == expected
+
+
+# -- reads proportional to the answer ------------------------------------------------------------
+
+
+class _Recording:
+    """A GraphAccess that notes which of its methods the engine called."""
+
+    def __init__(self, graph):
+        self.graph, self.calls = graph, []
+
+    def __getattr__(self, name):
+        method = getattr(self.graph, name)
+
+        def recorded(*args, **kwargs):
+            self.calls.append(name)
+            return method(*args, **kwargs)
+
+        return recorded
+
+
+ANCHORED = ["entity-profile", "endorsements-of", "endorsements-by", "donations-to", "donations-by", "critics-of",
+            "targets-of", "relation-evidence", "relations-over-time", "entity-network", "shortest-path"]
+
+
+@pytest.mark.parametrize("name", ANCHORED)
+def test_anchored_library_queries_read_no_whole_label_or_relationship_type(store, name):
+    entry = load_query(name)
+    params = entry.bind(dict(next(p for n, p in LIBRARY_CASES if n == name)))
+    with store.graph() as graph:
+        recording = _Recording(graph)
+        list(ec.run(recording, entry.text, params).rows)
+    assert {"find_nodes", "relationships"} >= set(recording.calls)
+
+
+def test_most_connected_counts_in_the_store_instead_of_reading_relationships(store):
+    entry = load_query("most-connected")
+    with store.graph() as graph:
+        recording = _Recording(graph)
+        list(ec.run(recording, entry.text, entry.bind({})).rows)
+    assert recording.calls == ["relationship_counts"]
+
+
+def test_a_name_or_alias_in_any_case_is_one_look_up(store):
+    with store.graph() as graph:
+        by_alias = graph.find_nodes("Entity", "aliases", "senator holloway", folded=True)
+        by_name = graph.find_nodes("Entity", "name", "bram holloway", folded=True)
+        upper = graph.find_nodes("Entity", "name", "BRAM HOLLOWAY", folded=True)
+        not_a_string = graph.find_nodes("Entity", "name", 7)
+        unindexed = graph.find_nodes("Entity", "type", "PERSON")
+    assert [n.props["id"] for n in by_alias] == [n.props["id"] for n in by_name] == ["person:bram holloway"]
+    assert (upper, not_a_string, unindexed) == ([], [], None)
+
+
+def test_aliases_added_by_a_later_write_are_found(store):
+    ada = Entity("person:ada quill", "Ada Quill", "PERSON", ("Mayor Quill",), 1)
+    store.write([ArticleGraph(Article("a9", "", title="Later"), (ada,), ())])
+    result = run_query(store, load_query("entity-profile").text, {"name": "MAYOR QUILL"})
+    assert [row[:3] for row in result.rows] == [["Ada Quill", "PERSON", ["Mayor Quill", "Quill"]]]
+
+
+def test_kg_query_imports_neither_networkx_nor_spacy(store):
+    script = ("import atexit, sys\n"
+              "atexit.register(lambda: print(sorted({m.split('.')[0] for m in sys.modules}"
+              " & {'networkx', 'spacy', 'neo4j', 'pandas', 'numpy'}), file=sys.stderr))\n"
+              "from kg.cli import app\nsys.argv[0] = 'kg'\napp()\n")
+    done = subprocess.run([sys.executable, "-c", script, "query", "endorsements-of", "--param", "name=Bram Holloway",
+                           "--data-dir", str(store.directory), "--format", "json"],
+                          capture_output=True, text=True, env=_without_neo4j(), check=True)
+    assert done.stderr.strip().splitlines()[-1] == "[]"
+    assert '"endorser": "Ada Quill"' in done.stdout
+
+
+def _without_neo4j() -> dict[str, str]:
+    import os
+
+    return {k: v for k, v in os.environ.items() if not k.startswith("NEO4J_")}
+
+
+# -- schema and migration -----------------------------------------------------------------------
+
+
+def _old_store(tmp_path: Path) -> Path:
+    directory = tmp_path / "kg-data"
+    directory.mkdir()
+    shutil.copy(OLD_STORE, directory / "kg.sqlite")
+    return directory
+
+
+def _schema(path: Path) -> tuple[int, set[str]]:
+    conn = sqlite3.connect(path)
+    try:
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        names = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'")}
+        return version, names
+    finally:
+        conn.close()
+
+
+def test_the_store_file_comes_from_the_previous_release():
+    assert _schema(OLD_STORE) == (1, {"articles", "entities", "mentions", "relations", "entities_surname",
+                                      "mentions_entity", "relations_object", "relations_article"})
+
+
+def test_a_store_of_the_previous_release_is_migrated_on_open(tmp_path):
+    directory = _old_store(tmp_path)
+    with EmbeddedStore(directory) as store:
+        counts = store.counts()
+        profile = run_query(store, load_query("entity-profile").text, {"name": "senator quill"})
+        donations = run_query(store, load_query("donations-to").text, {"name": "QUILL"})
+    version, names = _schema(directory / "kg.sqlite")
+    assert version == SCHEMA_VERSION == 2
+    assert {"entity_names", "entities_name", "relations_object_predicate", "relations_predicate"} <= names
+    assert "relations_object" not in names
+    assert counts["nodes"]["Person"] == 2 and counts["relationships"]["DONATED_TO"] == 1
+    assert [row[:3] for row in profile.rows] == [["Ada Quill", "PERSON", ["Quill", "Senator QUILL"]]]
+    assert [row[:4] for row in donations.rows] == [["Northwind Civic Fund", "Ada Quill", 1, 5000.0]]
+
+
+def test_a_failed_migration_leaves_the_store_as_the_previous_release_wrote_it(tmp_path, monkeypatch):
+    directory = _old_store(tmp_path)
+    before = _schema(directory / "kg.sqlite")
+
+    def migrate_then_fail(conn):
+        embedded._migrate_to_2(conn)
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setitem(embedded.MIGRATIONS, 1, migrate_then_fail)
+    with pytest.raises(Exception, match="disk I/O error"):
+        EmbeddedStore(directory)
+    assert _schema(directory / "kg.sqlite") == before
