@@ -1289,7 +1289,7 @@ class Call(Expr):
         self.name, self.args = name, args
         key = name.lower()
         if key in _UNSUPPORTED_FUNCTIONS:
-            raise CypherUnsupported(f"function {name}() is not supported by the embedded engine")
+            raise CypherUnsupported(f"function {name}()")
         if key not in FUNCTIONS:
             raise CypherUnsupported(f"unknown function {name}()")
         self.fn = FUNCTIONS[key]
@@ -1601,7 +1601,7 @@ class Pattern:
                 names = {part.path_var, *(r.var for r in part.rels)} - {None}
                 if any(names & vs for _, vs in self._conjuncts):
                     raise CypherUnsupported(
-                        "a WHERE on the path or relationships of a shortestPath is not supported")
+                        "a WHERE on the path or relationships of a shortestPath")
         self._plans: dict[frozenset[str], _Plan] = {}
 
     def named_variables(self) -> list[str]:
