@@ -86,9 +86,11 @@ class Cluster:
 class DocEntities:
     """Which tokens of a doc refer to which entity of the article."""
 
-    def __init__(self, clusters: list[Cluster], token_cluster: dict[int, int]):
+    def __init__(self, clusters: list[Cluster], token_cluster: dict[int, int], sentences: list[Span]):
         self.clusters = clusters
         self.token_cluster = token_cluster
+        #: The doc's sentences, read once (spaCy builds them anew on every `doc.sents`).
+        self.sentences = sentences
         #: Tokens that refer back to an entity without naming it: "the commissioner" (pronouns are PRON).
         self.descriptions: set[int] = set()
         #: Plural pronouns and the entities they stand for together: "A and B ... attacked them".
@@ -158,7 +160,7 @@ class MentionFinder:
         mentions.sort(key=lambda m: m.start)
         clusters = self._cluster(doc, mentions)
         token_cluster = {i: n for n, c in enumerate(clusters) for m in c.mentions for i in range(m.start, m.end)}
-        entities = DocEntities(clusters, token_cluster)
+        entities = DocEntities(clusters, token_cluster, list(doc.sents))
         # descriptions first: "the governor accused him" binds "him" away from the governor
         self._resolve_descriptions(doc, entities)
         self._resolve_pronouns(doc, entities)
@@ -238,7 +240,7 @@ class MentionFinder:
     def _owner_named(self, doc: Doc, start: int, at: int) -> bool:
         """'Congress's Joint Committee', 'Trump's Energy Secretary': the owner before a possessive is a name of its own."""
         owner = doc[start:at].text
-        return _key(owner) in self.gazetteer or sum(1 for t in doc if t.text == doc[at - 1].text) > 1
+        return _key(owner) in self.gazetteer or _times_written(doc, doc[at - 1].text) > 1
 
     def _connector_joins(self, doc: Doc, start: int, at: int, skip: int = 0) -> bool:
         connector = doc[at]
@@ -321,9 +323,9 @@ class MentionFinder:
         if len(span) == 1 and span[0].is_stop or name.startswith("-"):
             return None  # "While", "Great": a capitalised function word; "-Levels": a fragment
         if len(span) == 1 and _opens_sentence(span[0]) and not ACRONYM.match(span.text) and (
-                span[0].ent_type_ in ("", "PERSON") and sum(1 for t in span.doc if t.text == span.text) == 1
+                span[0].ent_type_ in ("", "PERSON") and _times_written(span.doc, span.text) == 1
                 and span[0].lower_ not in self.male_names and span[0].lower_ not in self.female_names
-                or not span[0].ent_type_ or any(t.text == span[0].lower_ for t in span.doc)):
+                or not span[0].ent_type_ or _times_written(span.doc, span[0].lower_) > 0):
             return None  # "Benchmark yields rose", "Coal plants ... coal": a capitalised common word opening a sentence
         votes = self._votes(span, title)
         if not votes:
@@ -706,8 +708,7 @@ class MentionFinder:
         sentence; a tie between two different entities leaves the pronoun
         unresolved.
         """
-        sentences = list(doc.sents)
-        sentence_of = {t.i: n for n, s in enumerate(sentences) for t in s}
+        sentence_of = {i: n for n, s in enumerate(entities.sentences) for i in range(s.start, s.end)}
         for token in doc:
             lower = token.lower_
             if token.pos_ != "PRON" and lower not in ORG_PRONOUNS | MALE_PRONOUNS | FEMALE_PRONOUNS:
@@ -901,3 +902,11 @@ def _opens_sentence(token: Token) -> bool:
     while i >= 0 and (token.doc[i].is_quote or token.doc[i].is_space):
         i -= 1
     return i < token.sent.start or token.doc[i].text in (".", "!", "?", ":") or "\n" in token.doc[i].text
+
+
+def _times_written(doc: Doc, word: str) -> int:
+    """How often a word is written in the doc, counted once per doc (kept with the doc)."""
+    counts = doc.user_data.get("kg_word_counts")
+    if counts is None:
+        counts = doc.user_data["kg_word_counts"] = Counter(t.text for t in doc)
+    return counts[word]

@@ -36,6 +36,8 @@ def _title_case(title: str) -> bool:
     return len(words) >= 4 and sum(w[0].isupper() for w in words) >= 0.7 * len(words)
 
 
+#: Parts of speech a rule's trigger word can have.
+TRIGGER_POS = {"VERB", "AUX", "NOUN", "PROPN"}
 #: Words a title-case headline leaves in lower case.
 SMALL_WORDS = {"a", "an", "the", "and", "or", "but", "of", "in", "on", "at", "to", "for", "by", "with", "as", "from", "vs"}
 
@@ -63,7 +65,9 @@ class ArticleExtractor:
     def find_relations(self, doc: Doc, entities: DocEntities) -> list[Candidate]:
         """Every enabled rule at each token in order, then each rule's document-level reading."""
         ctx = DocContext(self.vocab, doc, entities)
-        candidates = [c for token in doc for rule in self.rules for c in rule.at(token, ctx)]
+        # every trigger is a verb or a noun (as tagged): other words are not offered to the rules
+        triggers = [token for token in doc if token.pos_ in TRIGGER_POS]
+        candidates = [c for token in triggers for rule in self.rules for c in rule.at(token, ctx)]
         return candidates + [c for rule in self.rules for c in rule.after(ctx)]
 
     def __call__(self, article: Article, doc: Doc) -> ArticleGraph:

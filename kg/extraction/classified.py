@@ -54,7 +54,7 @@ class ClassifierRule(Rule):
     def after(self, ctx: DocContext) -> list[Candidate]:
         model, threshold = RealNewsModel.load(), ctx.vocab.classifier["threshold"]
         candidates = []
-        for sentence in ctx.doc.sents:
+        for sentence in ctx.entities.sentences:
             scored = [(model.probability(r.features), r) for r in read_pairs(ctx, sentence)]
             kept, subjects, objects = [], set(), set()
             for probability, reading in sorted(scored, key=lambda s: -s[0]):

@@ -107,7 +107,7 @@ def _referent(ctx: DocContext, sent: Span, speakers: list[Arg]) -> list[Arg]:
 def _cue_asserted(ctx: DocContext, quote: list[Token], cues: re.Pattern) -> bool:
     """Does a sentence of the quote hold a cue, not negated ("I never said X was corrupt") nor asked?"""
     if ctx.sentence_starts is None:
-        ctx.sentence_starts = [s.start for s in ctx.doc.sents]
+        ctx.sentence_starts = [s.start for s in ctx.entities.sentences]
     by_sentence: dict[int, list[Token]] = {}
     for token in quote:
         by_sentence.setdefault(bisect_right(ctx.sentence_starts, token.i), []).append(token)
