@@ -625,6 +625,7 @@ def test_quotation_alone_is_credited_to_the_context_rule(nlp, extractor, lexicon
     ("Ama Pryce said Lou Baird should resign if the claims are true.", set()),
     ("Ama Pryce did not call on Lou Baird to resign.", set()),
     ("Ama Pryce asked whether Lou Baird would resign.", set()),
+    ("Ama Pryce called on Lou Baird to step aside.", {("Ama Pryce", C, "Lou Baird", None)}),
 ])
 def test_a_call_to_resign_criticises_the_one_called_on(extract, text, expected):
     assert extract(text) == expected
@@ -664,4 +665,21 @@ def test_an_elided_act_is_done_by_the_one_named_after_as_did(extract):
     ("Councillor Vera Lund branded the Harbor Party plans as 'fantasy economics'.", {("Vera Lund", C, "Harbor Party", None)}),
 ])
 def test_the_owner_named_before_an_attacked_plan_is_attacked(extract, text, expected):
+    assert extract(text) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ('Councillor Vera Lund criticised the "reckless" promises of the Harbor Party.', {("Vera Lund", C, "Harbor Party", None)}),
+    ("Councillor Vera Lund criticised the leader of the Harbor Party.", set()),
+])
+def test_the_owner_named_after_an_attacked_plan_is_attacked(extract, text, expected):
+    assert extract(text) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("A spokesman for the Harbor Party called on Mr Dunmore to quit.", {("Harbor Party", C, "Dunmore", None)}),
+    ("A Harbor Party spokeswoman criticised Lou Baird.", {("Harbor Party", C, "Lou Baird", None)}),
+    ("Lou Baird's spokesman criticised Ama Pryce.", set()),
+])
+def test_a_spokesperson_speaks_for_the_body_named_with_them(extract, text, expected):
     assert extract(text) == expected

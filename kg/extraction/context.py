@@ -46,6 +46,9 @@ class DocContext:
         owned = [t for thing in things for t in [thing, *thing.conjuncts]]
         found = [a for t in owned for c in t.children if c.dep_ == "poss" and c.pos_ != "PRON"
                  for a in self.resolve(c)]  # a named owner: "criticized his budget" names nobody
+        # "criticised the promises of the Tories"
+        found += [a for t in owned if t.lower_ in self.vocab.owned_things for c in self.of_objects(t)
+                  for a in self.resolve(c) if a.cluster.type in ("PERSON", "ORG", "NORP")]
         # "branded the Tory plans 'fantasy'", "slammed the Trump tax plan": a party or person named before the thing
         modifiers = [c for t in owned if t.pos_ == "NOUN" for c in t.children if c.dep_ in ("compound", "amod", "nmod") and c.i < t.i]
         modifiers += [g for c in modifiers if c.pos_ == "NOUN" for g in c.children if g.dep_ in ("compound", "amod")]  # "the Y tax plan"
@@ -156,6 +159,10 @@ class DocContext:
             head = token.head.head
             if named is not None and named.type != "PERSON" and head.left_edge.i <= before <= head.right_edge.i:
                 return [Arg(named, False, before)]
+        if lower in self.vocab.spokespeople:
+            found = self.spoken_for(token, depth)
+            if found:
+                return found
         if lemma in self.vocab.partitives:  # "bankrolled much of Y's campaign"
             found = [a for t in self.of_objects(token) for a in self.resolve(t, depth + 1)]
             if found:
@@ -205,6 +212,16 @@ class DocContext:
         if token.pos_ in ("NOUN", "PROPN") and any(c.lower_ in ("the", "this", "that") for c in token.children):
             return self.definite(token, lemma)  # "the union", "the PAC"
         return []
+
+    def spoken_for(self, spokesperson: Token, depth: int) -> list[Arg]:
+        """'a spokesman for the Green Party', 'a Labour spokeswoman': the body named with the spokesperson.
+
+        Read as a description of that body (a lower confidence); a person's spokesman is not the person."""
+        named = [c for c in spokesperson.children if c.dep_ in ("compound", "nmod", "poss") and c.i < spokesperson.i]
+        named += [pobj for prep in spokesperson.children if prep.dep_ == "prep" and prep.lower_ in ("for", "of")
+                  for pobj in prep.children if pobj.dep_ == "pobj"]
+        return [a._replace(pronoun=True) for t in named for a in self.resolve(t, depth + 1)
+                if a.cluster.type in ("ORG", "NORP", "GPE")]
 
     def including(self, token: Token) -> list[Token]:
         return [t for prep in token.children if prep.dep_ == "prep" and prep.lower_ in self.vocab.including_preps

@@ -40,6 +40,8 @@ class Vocabulary:
         self.dismissive_verbs = set(quotes["dismissive_verbs"])
         self.reference_verbs = dict(quotes.get("reference_verbs", {}))
         self.partitives = set(rel.get("partitives", {}).get("words", []))
+        self.owned_things = set(rel.get("owned_things", {}).get("words", []))
+        self.spokespeople = set(rel.get("spokespeople", {}).get("words", []))
         self.copular = list(rel.get("copular", {}).get("phrases", []))
         #: Prepositions that lead from an amount to its recipient ("$500 to A and $250 to B").
         self.recipient_preps = {p for e in self.verbs.values() if e["predicate"] == "DONATED_TO" for p in e.get("object_preps", [])}
