@@ -23,7 +23,7 @@ def test_rules_are_listed_in_reading_order():
 def test_a_switched_off_rule_writes_nothing(nlp, lexicon):
     doc = nlp(TEXT)
     every = ArticleExtractor(lexicon)(Article("a", TEXT), doc).relations
-    without_quotes = ArticleExtractor(lexicon, disabled=["quote", "reported-attack"])(Article("a", TEXT), doc).relations
+    without_quotes = ArticleExtractor(lexicon, disabled=["quote", "reported-attack", "classifier"])(Article("a", TEXT), doc).relations
     assert {r.rule.split(":")[0] for r in every} == {"verb", "reported-attack"}
     assert {r.rule.split(":")[0] for r in without_quotes} == {"verb"}
 

@@ -167,8 +167,10 @@ def _sentence_features(ctx: DocContext, sentence: Span, entities: int) -> dict[s
 
 
 def _head(ctx: DocContext, anchor: tuple[int, int, Cluster]) -> Token:
+    """The word that places the mention in the sentence: the head of its name, or of the description
+    it is in apposition to ("the shadow home secretary, Mark Oaten, accused")."""
     head = ctx.doc[anchor[1] - 1]
-    while head.dep_ == "compound" and head.head.i != head.i:
+    while head.dep_ in ("compound", "appos") and head.head.i != head.i:
         head = head.head
     return head
 
@@ -194,7 +196,17 @@ def _role_features(ctx: DocContext, anchor: tuple[int, int, Cluster], role: str)
         f"{role}_person": float(cluster.type == "PERSON"),
         f"{role}_group": float(cluster.type == "NORP"),
         f"{role}_under_act": float(_under_act(ctx, head)),
+        f"{role}_verb:{_governing_verb(head)}": 1.0,
     }
+
+
+def _governing_verb(token: Token) -> str:
+    """The lemma of the nearest verb above the mention ("accuse" for both ends of "X accused Y of ...")."""
+    while token.head.i != token.i:
+        token = token.head
+        if token.pos_ in ("VERB", "AUX"):
+            return token.lemma_.lower()
+    return ""
 
 
 def _asserted_about(ctx: DocContext, anchor: tuple[int, int, Cluster]) -> bool:
