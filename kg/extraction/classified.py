@@ -146,11 +146,11 @@ def _anchors(ctx: DocContext, sentence: Span) -> list[tuple[int, int, Cluster]]:
 
 
 def _actor(ctx: DocContext, cluster: Cluster) -> bool:
-    """People, organisations and political groups attack one another in words; news outlets report it,
-    and countries and nationalities ("Russians") are in conflicts the DSE model reads as sentiment too."""
+    """People, organisations, governments and political groups attack one another in words; news outlets
+    report it, and nationalities ("Russians") are in conflicts the DSE model reads as sentiment too."""
     if cluster.canonical in ctx.vocab.media:
         return False
-    return cluster.type in ("PERSON", "ORG") or cluster.type == "NORP" and (
+    return cluster.type in ("PERSON", "ORG", "GPE") or cluster.type == "NORP" and (
         cluster.canonical is not None or cluster.name.split()[-1].lower() in ctx.vocab.group_words)
 
 
@@ -195,6 +195,7 @@ def _role_features(ctx: DocContext, anchor: tuple[int, int, Cluster], role: str)
         f"{role}_pronoun": float(ctx.doc[start].pos_ == "PRON" or start in ctx.entities.descriptions),
         f"{role}_person": float(cluster.type == "PERSON"),
         f"{role}_group": float(cluster.type == "NORP"),
+        f"{role}_place": float(cluster.type == "GPE"),
         f"{role}_under_act": float(_under_act(ctx, head)),
         f"{role}_verb:{_governing_verb(head)}": 1.0,
     }
