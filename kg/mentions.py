@@ -133,6 +133,7 @@ class MentionFinder:
         self.role_words = {tuple(w.split()) for w in names.get("role_words", [])}
         self.not_entity_heads = set(names.get("not_entity_heads", []))
         self.place_words = set(names.get("place_words", []))
+        self.government_nouns = set(names.get("government_nouns", []))
         self.place_first_words = set(names.get("place_first_words", []))
         #: name key of every form -> (the entry's name, its type)
         self.gazetteer = {_key(form): (entry["name"], entry["type"]) for entry in names.get("gazetteer", [])
@@ -235,6 +236,9 @@ class MentionFinder:
                 end += 2  # "Citizens for a Cleaner Harbor", "Coalition for the Homeless"
             else:
                 break
+        if end < len(doc) and doc[end].lower_ in self.government_nouns and doc[end].pos_ == "NOUN" \
+                and end not in excluded and doc[start:end].label_ != "GPE" and doc[end - 1].ent_type_ in ("PERSON", "ORG"):
+            end += 1  # "the Trump administration", "the Blair government": a government named for its leader
         return end
 
     def _owner_named(self, doc: Doc, start: int, at: int) -> bool:

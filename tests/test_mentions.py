@@ -372,3 +372,8 @@ def test_singular_and_plural_group_names_are_one_entity(find):
 def test_a_place_is_not_called_by_its_last_word(find):
     _, entities = find("South Varnia accused Varnia of shelling the border.")
     assert {"South Varnia", "Varnia"} <= {c.name for c in entities.clusters}
+
+
+def test_a_government_named_for_its_leader_is_an_organisation_apart_from_the_leader(find):
+    _, entities = find("The Varga administration said on Monday it would appeal. Ottilie Varga later spoke.")
+    assert names(entities) == {("Varga administration", "ORG"), ("Ottilie Varga", "PERSON")}
