@@ -94,6 +94,7 @@ def read_pairs(ctx: DocContext, sentence: Span) -> list[PairReading]:
                 "dse_negative_from": float(row[NEGATIVE[1] if forward else NEGATIVE[0]]),
                 "dse_positive": float(row[list(POSITIVE)].sum()),
                 **shared, **_role_features(ctx, s, "subject"), **_role_features(ctx, o, "object"),
+                **_pair_features(ctx, s, o),
                 "far_apart": float(abs(a[0] - b[0]) > 20),
             }
             key = (id(s[2]), id(o[2]))
@@ -197,17 +198,36 @@ def _role_features(ctx: DocContext, anchor: tuple[int, int, Cluster], role: str)
         f"{role}_group": float(cluster.type == "NORP"),
         f"{role}_place": float(cluster.type == "GPE"),
         f"{role}_under_act": float(_under_act(ctx, head)),
-        f"{role}_verb:{_governing_verb(head)}": 1.0,
+        f"{role}_verb:{_lemma(_governing_verb(head))}": 1.0,
     }
 
 
-def _governing_verb(token: Token) -> str:
-    """The lemma of the nearest verb above the mention ("accuse" for both ends of "X accused Y of ...")."""
+def _governing_verb(token: Token) -> Token | None:
+    """The nearest verb above the mention ("accused" for both ends of "X accused Y of ...")."""
     while token.head.i != token.i:
         token = token.head
         if token.pos_ in ("VERB", "AUX"):
-            return token.lemma_.lower()
-    return ""
+            return token
+    return None
+
+
+def _lemma(token: Token | None) -> str:
+    return token.lemma_.lower() if token is not None else ""
+
+
+def _pair_features(ctx: DocContext, subject: tuple[int, int, Cluster], obj: tuple[int, int, Cluster]) -> dict[str, float]:
+    """How the two ends meet: under one verb, the object attacked by a fault-finding verb, or the
+    object inside what the subject says (its reported clause or its quotation)."""
+    subject_verb, object_verb = _governing_verb(_head(ctx, subject)), _governing_verb(_head(ctx, obj))
+    faulting = ctx.vocab.attack_verbs | load_cues()["negative"]
+    speaks = subject_verb is not None and subject_verb.lemma_.lower() in ctx.vocab.speech_verbs
+    said = speaks and subject_verb.left_edge.i <= obj[0] <= subject_verb.right_edge.i and object_verb is not subject_verb
+    return {
+        "same_verb": float(subject_verb is not None and subject_verb is object_verb),
+        "object_faulted": float(_lemma(object_verb) in faulting),
+        "object_in_speech": float(said),
+        "object_in_speech_faulted": float(said and _lemma(object_verb) in faulting),
+    }
 
 
 def _asserted_about(ctx: DocContext, anchor: tuple[int, int, Cluster]) -> bool:
