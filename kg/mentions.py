@@ -21,6 +21,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
 from kg.lexicon import Lexicon
+from kg.places import known_places
 from kg.records import ENTITY_LABELS
 
 PARTY_TAG = re.compile(r"\(\s*(?:[DRIL]|Dem|Rep|Ind|GOP)\.?\s*[-–]\s*[A-Z][A-Za-z. ]{0,20}\)")
@@ -328,7 +329,7 @@ class MentionFinder:
             return None  # "the Housing Secretary, X,", "the Michigan Democrat": a role, the name comes elsewhere
         if len(span) == 1 and span[0].is_stop or name.startswith("-"):
             return None  # "While", "Great": a capitalised function word; "-Levels": a fragment
-        if len(span) == 1 and _opens_sentence(span[0]) and not ACRONYM.match(span.text) and (
+        if len(span) == 1 and _opens_sentence(span[0]) and not ACRONYM.match(span.text) and span[0].lower_ not in known_places() and (
                 span[0].ent_type_ in ("", "PERSON") and _times_written(span.doc, span.text) == 1
                 and span[0].lower_ not in self.male_names and span[0].lower_ not in self.female_names
                 or not span[0].ent_type_ or _times_written(span.doc, span[0].lower_) > 0):
@@ -462,6 +463,9 @@ class MentionFinder:
             votes["NORP"] += 3 * len(span)  # "Republicans", "the Tamaki Independents"
         elif len(words) > 1 and (words[-1] in self.place_words or words[0] in self.place_first_words):
             votes["GPE"] += 3 * len(span)  # "South China Sea", "Camp Lejeune", "Trump Tower": places
+        elif not first_named and not (len(words) == 1 and (words[0] in self.female_names or words[0] in self.male_names)) \
+                and " ".join(words) in known_places():
+            votes["GPE"] += 2 * len(span)  # "New Zealand", "Derbyshire": a country or a region, whatever the model says
         elif not votes.get("GPE") and not votes.get("NORP") and self._org_noun_after(span.doc, span.end):
             votes["ORG"] += 3 * len(span)
         if any(t.tag_ == "PRP$" for t in span):

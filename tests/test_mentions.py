@@ -377,3 +377,12 @@ def test_a_place_is_not_called_by_its_last_word(find):
 def test_a_government_named_for_its_leader_is_an_organisation_apart_from_the_leader(find):
     _, entities = find("The Varga administration said on Monday it would appeal. Ottilie Varga later spoke.")
     assert names(entities) == {("Varga administration", "ORG"), ("Ottilie Varga", "PERSON")}
+
+
+@pytest.mark.parametrize("text,name", [
+    ("New Zealand said on Monday it would send two ships.", "New Zealand"),
+    ("Trade across Central Asia grew last year.", "Central Asia"),
+])
+def test_a_known_country_or_region_is_a_place_whatever_the_model_says(find, text, name):
+    _, entities = find(text)
+    assert (name, "GPE") in names(entities)

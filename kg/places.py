@@ -1,0 +1,24 @@
+"""Names of countries and their subdivisions (states, counties, regions), from pycountry's ISO 3166 tables.
+
+The small spaCy model types many places as organisations or people ("New Zealand" ORG, "Derbyshire"
+PERSON); a name that is a known place counts as place evidence when mentions vote on an entity's type.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+
+@lru_cache(maxsize=1)
+def known_places() -> frozenset[str]:
+    """Lower-case names of every country (official short and common names) and subdivision."""
+    import pycountry
+
+    names = set()
+    for country in pycountry.countries:
+        names.add(country.name.lower())
+        common = getattr(country, "common_name", None)
+        if common:
+            names.add(common.lower())
+    names.update(subdivision.name.lower() for subdivision in pycountry.subdivisions)
+    return frozenset(names)
