@@ -137,6 +137,7 @@ class MentionFinder:
         self.not_entity_heads = set(names.get("not_entity_heads", []))
         self.place_words = set(names.get("place_words", []))
         self.government_nouns = set(names.get("government_nouns", []))
+        self.name_particles = set(names.get("name_particles", []))
         self.place_first_words = set(names.get("place_first_words", []))
         #: name key of every form -> (the entry's name, its type)
         self.gazetteer = {_key(form): (entry["name"], entry["type"]) for entry in names.get("gazetteer", [])
@@ -214,6 +215,8 @@ class MentionFinder:
                 break  # "By Ann Lee WASHINGTON (Reuters)": a byline runs into the dateline
             if self._is_name_word(token) or token.text in ("Co.", "Inc.", "Corp.", "Ltd."):
                 end += 1
+            elif token.lower_ in self.name_particles and token.ent_iob_ == "I" and self._particles_end(doc, end) > end:
+                end = self._particles_end(doc, end)  # "Bill de Blasio", "Julia de la Rosa": particles inside the model's name
             elif token.tag_ == "PRP$" and token.text[:1].isupper() and end + 1 < len(doc) and self._is_name_word(doc[end + 1]):
                 end += 1  # "Restore Our Republic", "Save Our Schools": a capitalised possessive inside a name
             elif token.like_num and doc[end - 1].lower_ in self.numbered_units:
@@ -226,8 +229,8 @@ class MentionFinder:
                     self._is_name_word(doc[end + 1]) and doc[end + 1].lower_ in self.org_keywords:
                 end += 1  # "the Rail Workers' Alliance", "the Teachers' Union": a plural possessive before an organisation word
             elif token.text == "-" and not doc[end - 1].whitespace_ and not token.whitespace_ and end + 1 < len(doc) \
-                    and self._is_name_word(doc[end + 1]):
-                end += 2  # "Kilroy-Silk"; not "Republican-controlled", "Chicago-based"
+                    and self._is_name_word(doc[end + 1]) and not self._two_places(doc[end - 1], doc[end + 1]):
+                end += 2  # "Kilroy-Silk"; not "Republican-controlled", "Chicago-based", "U.S.-Pakistan"
             elif (token.lower_ in ("of", "for", "and", "&", "on") or token.lower_ == "to" and end + 1 < len(doc) and (
                     token.tag_ == "TO" or doc[end + 1].lower_ in self.committee_verbs)) and end + 1 < len(doc) \
                     and self._is_name_word(doc[end + 1]):
@@ -243,6 +246,19 @@ class MentionFinder:
                 and end not in excluded and doc[start:end].label_ != "GPE" and doc[end - 1].ent_type_ in ("PERSON", "ORG"):
             end += 1  # "the Trump administration", "the Blair government": a government named for its leader
         return end
+
+    def _particles_end(self, doc: Doc, at: int) -> int:
+        """Past the particles from `at` when the same model entity goes on with a name word after them, else `at`."""
+        end = at
+        while end < len(doc) and doc[end].lower_ in self.name_particles and doc[end].ent_iob_ == "I":
+            end += 1
+        return end if end < len(doc) and doc[end].ent_iob_ == "I" and self._is_name_word(doc[end]) else at
+
+    def _two_places(self, left: Token, right: Token) -> bool:
+        """'U.S.-Pakistan talks', 'U.S.-Canadian': two places or peoples side by side, not one double-barrelled name."""
+        if f"{left.lower_}-{right.lower_}" in known_places():
+            return False  # "Guinea-Bissau"
+        return any(t.ent_type_ in ("GPE", "NORP") or t.lower_ in known_places() for t in (left, right))
 
     def _owner_named(self, doc: Doc, start: int, at: int) -> bool:
         """'Congress's Joint Committee', 'Trump's Energy Secretary': the owner before a possessive is a name of its own."""
@@ -318,6 +334,8 @@ class MentionFinder:
         inner = self._gazetteer_part(span)
         if inner is not None:
             return self._mention(inner)  # "Trump White House", "BBC Michael Howard": a name glued to a known one
+        if len(span) == 1 and span[0].ent_type_ in ("GPE", "NORP") and _joins_two_places(span.text):
+            return None  # "U.S.-Pakistan talks", "U.S.-Canadian": two places side by side describe a thing
         if len(span) > 1 and all(t.text.isupper() for t in span if t.is_alpha) and any(len(t.text) >= 6 for t in span):
             return None  # "TERRITORIAL SYSTEM": a heading in capitals
         last = span[-1].lower_
@@ -399,10 +417,13 @@ class MentionFinder:
             doc[i].text[:1].isupper() for i in range(at, end))
 
     def _title_strips(self, doc: Doc, words: tuple[str, ...], at: int, end: int) -> bool:
-        """A title comes off a name unless it begins an organisation's name ("General Motors", "Lord's Taverners")."""
+        """A title comes off a name unless it begins an organisation's name ("General Motors", "Lord's Taverners",
+        and any company's: "Cardinal Health Inc")."""
+        rest = [doc[i] for i in range(at + len(words), end)]
+        if rest and rest[-1].lower_ in self.corporate_suffixes:
+            return False
         if " ".join(words) not in self.ambiguous_titles:
             return True
-        rest = [doc[i] for i in range(at + len(words), end)]
         if any(t.lower_ in self.org_keywords or t.lower_ in self.corporate_suffixes for t in rest):
             return False
         return not (doc[at].ent_type_ in ("ORG", "FAC", "WORK_OF_ART", "EVENT", "LAW", "PRODUCT") and doc[at].ent_iob_ == "B")
@@ -906,6 +927,12 @@ def _trailing_person(doc: Doc, start: int, end: int) -> int | None:
     while i > start and doc[i].ent_iob_ == "I":
         i -= 1
     return i if i > start and doc[i].ent_type_ == "PERSON" and doc[i - 1].ent_type_ not in ("", "PERSON") else None
+
+
+def _joins_two_places(text: str) -> bool:
+    """'U.S.-Pakistan': two capitalised parts joined by a hyphen, not itself a known place ('Guinea-Bissau')."""
+    parts = text.split("-")
+    return len(parts) == 2 and all(p[:1].isupper() for p in parts) and text.lower() not in known_places()
 
 
 def _opens_sentence(token: Token) -> bool:
