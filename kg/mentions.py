@@ -618,13 +618,14 @@ class MentionFinder:
             joinable = [
                 c for c in result
                 if len(c.name.split()) > len(words) and not cluster.canonical and not c.canonical and c.type != "GPE"
-                and (c.type == cluster.type or cluster.type in ("PERSON", "ORG", "GPE") and c.type in ("PERSON", "ORG"))
+                and (c.type == cluster.type or cluster.type in ("PERSON", "ORG", "GPE") and c.type in ("PERSON", "ORG")
+                     or cluster.type == "NORP" and len(words) == 1 and c.type == "PERSON")  # "Mattis" read as a people
                 and not (cluster.type == "PERSON" and _named_after(c, words))
             ]
             generic = all(m.generic for m in cluster.mentions)
             candidates = [c for c in joinable if _ends_with(c, words, self.corporate_suffixes) or generic and c.type == "ORG"
                           and c.name.split()[-1].lower() == words[0].lower()] or [
-                c for c in joinable if len(words) == 1 and self._begins_with(c, words[0])]
+                c for c in joinable if self._begins_with(c, words)]
             if len(candidates) == 1:
                 target = candidates[0]
                 if len(words) == 1 and cluster.type == "PERSON" and self._person_like(target.name.lower().split()) \
@@ -641,13 +642,18 @@ class MentionFinder:
             cluster.mentions.sort(key=lambda m: m.start)
         return result
 
-    def _begins_with(self, cluster: Cluster, word: str) -> bool:
-        first, *rest = cluster.name.split()
-        if first.lower() != word.lower():
-            return False
+    def _begins_with(self, cluster: Cluster, words: list[str]) -> bool:
+        """'Xi' and 'Xi Jinping'; 'Kilroy' and 'Robert Kilroy-Silk'; 'Vistra' and 'Vistra Energy Corp',
+        'Wells Fargo' and 'Wells Fargo & Co': a person by one of their names, a company without its company words."""
+        names = cluster.name.split()
         if cluster.type == "PERSON":
-            return len(rest) <= 2
-        return cluster.type == "ORG" and all(w.lower() in self.org_keywords or w.lower() in self.corporate_suffixes for w in rest)
+            if len(words) != 1:
+                return False
+            word = words[0].lower()
+            return names[0].lower() == word and len(names) <= 3 or "-" in names[-1] and names[-1].split("-")[0].lower() == word
+        head, rest = names[:len(words)], names[len(words):]
+        return cluster.type == "ORG" and [w.lower() for w in head] == [w.lower() for w in words] and all(
+            w.lower() in self.org_keywords or w.lower() in self.corporate_suffixes or w == "&" for w in rest)
 
     # -- definite descriptions ---------------------------------------------
     def _resolve_descriptions(self, doc: Doc, entities: DocEntities) -> None:

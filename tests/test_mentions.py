@@ -401,3 +401,14 @@ def test_a_name_keeps_its_particles_numbers_and_company_title(find, text, name):
 def test_two_places_joined_by_a_hyphen_describe_a_thing_not_an_entity(find):
     _, entities = find("The U.S.-Pakistan talks stalled, officials said.")
     assert entities.clusters == []
+
+
+@pytest.mark.parametrize("text,name,alias", [
+    ("Harbor Fargo & Co agreed to pay. Harbor Fargo said it regretted the error.", "Harbor Fargo & Co", "Harbor Fargo"),
+    ("Tamaki Securities analysts liked the deal. Tamaki expects growth.", "Tamaki Securities", "Tamaki"),
+    ("Defence Secretary Ottilie Varga spoke. Varga said the troops would stay.", "Ottilie Varga", "Varga"),
+    ("Robert Kilroy-Varga said he would leave. Kilroy was angry.", "Robert Kilroy-Varga", "Kilroy"),
+])
+def test_a_short_form_joins_the_one_longer_name_it_begins_or_ends(find, text, name, alias):
+    _, entities = find(text)
+    assert alias in by_name(entities, name).aliases
