@@ -425,6 +425,16 @@ def test_critics_of_and_targets_of(store):
         ["Cleo Marsh", "Bram Holloway", "PERSON", 1], ["Cleo Marsh", "Port Evren", "GPE", 1]]
 
 
+@pytest.mark.parametrize("query_name,params", [
+    ("critics-of", {"name": "Bram Holloway"}), ("endorsements-of", {"name": "Bram Holloway"}),
+    ("donations-by", {"name": "Lumen Works"}), ("relation-evidence", {"subject": "NCF", "object": "Bram Holloway"}),
+])
+def test_relation_queries_keep_only_relations_at_the_confidence_asked(store, query_name, params):
+    """Every fictional relation was extracted at confidence 0.9."""
+    assert rows(store, query_name, **params, min_confidence=0.9) == rows(store, query_name, **params) != []
+    assert rows(store, query_name, **params, min_confidence=0.95) == []
+
+
 def test_mutual_criticism_pairs(store):
     assert rows(store, "mutual-criticism") == [["Ada Quill", "Bram Holloway", 1, 1]]
 
