@@ -652,6 +652,8 @@ class MentionFinder:
             word = words[0].lower()
             return names[0].lower() == word and len(names) <= 3 or "-" in names[-1] and names[-1].split("-")[0].lower() == word
         head, rest = names[:len(words)], names[len(words):]
+        if all(w.lower() in self.government_nouns for w in rest):
+            return False  # "Trump" is not "the Trump administration"
         return cluster.type == "ORG" and [w.lower() for w in head] == [w.lower() for w in words] and all(
             w.lower() in self.org_keywords or w.lower() in self.corporate_suffixes or w == "&" for w in rest)
 

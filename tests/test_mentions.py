@@ -375,8 +375,9 @@ def test_a_place_is_not_called_by_its_last_word(find):
 
 
 def test_a_government_named_for_its_leader_is_an_organisation_apart_from_the_leader(find):
-    _, entities = find("The Varga administration said on Monday it would appeal. Ottilie Varga later spoke.")
+    _, entities = find("The Varga administration said on Monday it would appeal. Ottilie Varga later spoke. Varga left.")
     assert names(entities) == {("Varga administration", "ORG"), ("Ottilie Varga", "PERSON")}
+    assert by_name(entities, "Varga administration").aliases == set()
 
 
 @pytest.mark.parametrize("text,name", [
