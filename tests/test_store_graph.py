@@ -90,6 +90,7 @@ AD_HOC = [
     "MATCH (e)-[r]->(:Organization) RETURN type(r), count(*)",
     "MATCH (e)<-[r:MENTIONS]-(:Article) RETURN e.name, count(r)",
     "MATCH ()-[r]-() RETURN count(r)",
+    "MATCH (a:Article)-[r:MENTIONS]->(:Person) WITH a, type(r) AS t, count(r) AS n RETURN a.id, t, n ORDER BY a.id",
     "MATCH (:Nobody)-[r]-() RETURN count(r)",
     # scans, look-ups and chains matched from either end
     "MATCH (a)-[r:CRITICIZED]->(b) RETURN a.name, b.name, r.start",

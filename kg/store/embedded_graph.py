@@ -292,11 +292,13 @@ class StoreGraph:
         if mentions and direction in ("out", "both") and entity_end:
             join, typed = ((" JOIN entities AS e ON e.id = m.entity_id", " WHERE e.type = ?")
                            if other_label in _TYPE_OF_LABEL else ("", ""))
-            selects.append(f"SELECT m.article_id, 1, 'MENTIONS', count(*) FROM mentions AS m{join}{typed}"
+            selects.append(f"SELECT m.article_id AS node, 1 AS article, 'MENTIONS' AS type, count(*) AS n"
+                           f" FROM mentions AS m{join}{typed}"
                            " GROUP BY m.article_id")
             params += [_TYPE_OF_LABEL[other_label]] if typed else []
         if mentions and direction in ("in", "both") and other_label in (None, "Article"):
-            selects.append("SELECT entity_id, 0, 'MENTIONS', count(*) FROM mentions GROUP BY entity_id")
+            selects.append("SELECT entity_id AS node, 0 AS article, 'MENTIONS' AS type, count(*) AS n FROM mentions"
+                           " GROUP BY entity_id")
         if not selects:
             return []
         entities = {node.key: node for node in self._every("entities")}
