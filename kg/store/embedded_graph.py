@@ -285,8 +285,11 @@ class StoreGraph:
                     join, typed = f" JOIN entities AS o ON o.id = r.{other}", " AND o.type = ?"
                 else:
                     join, typed = "", ""  # both ends of every relation are entities
+                # by object, "+" keeps SQLite off relations_predicate: relations_object_predicate holds the
+                # rows in the order of the groups, where the other would sort them all first
+                predicate = "+r.predicate" if mine == "object" else "r.predicate"
                 selects.append(f"SELECT r.{mine} AS node, 0 AS article, r.predicate AS type, count(*) AS n"
-                               f" FROM relations AS r{join} WHERE r.predicate IN ({wanted}){loops}{typed}"
+                               f" FROM relations AS r{join} WHERE {predicate} IN ({wanted}){loops}{typed}"
                                f" GROUP BY r.{mine}, r.predicate")
                 params += predicates + ([_TYPE_OF_LABEL[other_label]] if typed else [])
         if mentions and direction in ("out", "both") and entity_end:
