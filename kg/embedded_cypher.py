@@ -292,12 +292,16 @@ class CountRanking:
     """A query keeps only the first ``limit`` of the (node, type, count) rows
     in ``order`` (the first ``limit`` of each type when ``per_type``) among
     nodes with ``node_label`` (any node when None): so a graph may leave the
-    other rows out instead of reading every node they name."""
+    other rows out instead of reading every node they name. When ``summed``,
+    the query adds up each node's counts over the types and keeps the first
+    ``limit`` nodes by those sums (``order`` has no type key): every row of
+    a node kept must come back."""
 
     order: tuple[CountOrder, ...]
     limit: int
     per_type: bool
     node_label: str | None
+    summed: bool = False
 
 
 class GraphAccess(Protocol):
@@ -2183,7 +2187,7 @@ def _projection_variables(projection: Projection) -> set[str]:
 
 @dataclass
 class _Kept:
-    """How many of the rows counted per node and type a query keeps, and in
+    """How many of the rows counted per node (and type) a query keeps, and in
     which order: the first ``skip`` + ``limit`` (evaluated with the
     parameters) in ``order``, of each type when ``per_type``. The rows the
     graph leaves out for it could not have reached the result; the engine
@@ -2193,6 +2197,7 @@ class _Kept:
     skip: Expr | None
     limit: Expr
     per_type: bool
+    summed: bool  # counted per node alone, its types added up
 
     @classmethod
     def of(cls, projection: Projection, following: list[Clause], returns: Projection | None,
@@ -2211,10 +2216,11 @@ class _Kept:
             if key is None:
                 return None
             order.append(replace(key, descending=item.descending))
+        summed = "type" not in columns.values()
         if projection.limit is not None:
-            return cls(tuple(order), projection.skip, projection.limit, False)
+            return cls(tuple(order), projection.skip, projection.limit, False, summed)
         first = None if projection.skip is not None else cls._first_of_each(following, returns, columns)
-        return None if first is None else cls(tuple(order), None, *first)
+        return None if first is None else cls(tuple(order), None, *first, summed)
 
     @staticmethod
     def _key(expr: Expr, columns: dict[str, str], by_text: dict[str, str]) -> CountOrder | None:
@@ -2270,7 +2276,7 @@ class _Kept:
             if not isinstance(value, int) or isinstance(value, bool) or value < 0:
                 return None
             how_many += value
-        return CountRanking(self.order, how_many, self.per_type, node_label)
+        return CountRanking(self.order, how_many, self.per_type, node_label, self.summed)
 
 
 @dataclass
@@ -2326,7 +2332,7 @@ class _CountedMatch:
         columns = {item.name: "count" if isinstance(item.expr, Aggregate) else "node" if isinstance(item.expr, Var)
                    else "type" for item in projection.items}
         kept = None
-        if {"type", "node"} <= set(columns.values()) and len(node.labels) <= 1:  # one row per (node, type)
+        if "node" in columns.values() and len(node.labels) <= 1:  # one row per node, or per node and type
             kept = _Kept.of(projection, clauses[2:], returns, columns)
         return cls(node, rel, other, projection, kept)
 

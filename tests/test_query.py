@@ -621,6 +621,8 @@ AD_HOC = [
     ("MATCH (e:Person)-[r]->(:Entity) WITH type(r) AS t, e, count(*) AS n ORDER BY t, n DESC, e.id "
      "WITH t, collect({id: e.id, n: n}) AS ranked UNWIND ranked[..1] AS top "
      "RETURN t, top.id AS id, top.n AS n ORDER BY t"),
+    ("MATCH (e:Entity)-[r]-(:Entity) WITH e, count(r) AS n ORDER BY n DESC, e.name LIMIT 3 "
+     "RETURN e.name AS name, n ORDER BY n DESC, name"),
 ]
 
 

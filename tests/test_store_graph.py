@@ -78,6 +78,7 @@ LIBRARY_CASES = [
     ("entity-network", {"name": "Ada Quill"}),
     ("shortest-path", {"source": "Ada Quill", "target": "Port Evren"}),
     ("most-connected", {"top": 2}),
+    ("hubs", {"top": 3}),
     ("mutual-criticism", {}),
     ("entities", {"text": "or"}),
 ]
@@ -115,6 +116,9 @@ AD_HOC = [
      " WITH collect({e: e.name, n: n}) AS ranked UNWIND ranked[0..2] AS x RETURN x"),
     ("MATCH (e)-[r]-() WITH type(r) AS t, e, count(r) AS n ORDER BY t, n DESC, e.id"
      " WITH t, collect([e.id, n]) AS ranked UNWIND ranked[..1] AS first RETURN t, first"),
+    "MATCH (e:Entity)-[r]-(:Entity) WITH e, count(r) AS n ORDER BY n DESC, e.id LIMIT 2 RETURN e.name, n",
+    ("MATCH (e:Person)-[r]->() WITH e, count(*) AS n ORDER BY n DESC, e.name"
+     " WITH collect([e.name, n]) AS ranked UNWIND ranked[0..2] AS x RETURN x"),
     ("MATCH (e:Entity)-[r]-(:Entity) WITH type(r) AS t, e, count(r) AS n ORDER BY t, n DESC, e.aliases, e.id"
      " WITH t, collect(e.name) AS ranked UNWIND ranked[0..1] AS first RETURN t, first"),
 ]
@@ -209,6 +213,16 @@ def test_order_by_and_limit_after_counting_ask_for_the_first_rows_in_all(store):
                                                                      node_label="Person"))]
 
 
+def test_hubs_asks_the_store_for_the_first_entities_by_their_counts_added_up(store):
+    entry = load_query("hubs")
+    with store.graph() as graph:
+        recording = _Recording(graph)
+        list(ec.run(recording, entry.text, entry.bind({"top": 3})).rows)
+    by_degree_name_id = BY_TYPE_DEGREE_NAME_ID[1:]
+    ranking = ec.CountRanking(by_degree_name_id, limit=3, per_type=False, node_label="Entity", summed=True)
+    assert recording.arguments == [("both", RELATION_TYPES, "Entity", ranking)]
+
+
 @pytest.mark.parametrize("rest", [
     # the whole list reaches the result
     "WITH relation, collect({e: e.name}) AS ranked UNWIND ranked[0..2] AS top RETURN top, size(ranked)",
@@ -234,7 +248,7 @@ def test_counts_are_not_ranked_when_rows_past_the_first_can_reach_the_result(sto
 
 @pytest.mark.parametrize("counting", [
     "WITH type(r) AS relation, e, count(r) AS degree ORDER BY size(e.name) LIMIT 2",
-    "WITH e, count(r) AS degree ORDER BY degree DESC LIMIT 2",  # counted per node: the types summed
+    "WITH type(r) AS relation, count(r) AS degree ORDER BY degree DESC LIMIT 1",  # every node in each count
 ])
 def test_counts_are_not_ranked_when_the_order_or_the_rows_are_not_the_counts(store, counting):
     with store.graph() as graph:
@@ -265,12 +279,24 @@ def test_a_tie_at_the_cut_goes_to_the_row_that_comes_first(store):
                     ("person:bram holloway", "ENDORSES", 3)]
 
 
+def test_summed_counts_bring_back_every_row_of_the_entities_kept(store):
+    by_degree = (ec.CountOrder("count", descending=True),)
+    ranking = ec.CountRanking(by_degree, limit=1, per_type=False, node_label="Entity", summed=True)
+    with store.graph() as graph:
+        counted = graph.relationship_counts("both", RELATION_TYPES, "Entity", ranking)
+        rows = [(node.props["name"], rel_type, n) for node, rel_type, n in counted]
+    # 8 in all, Ada Quill next with 4
+    assert rows == [("Bram Holloway", "CRITICIZED", 3), ("Bram Holloway", "DONATED_TO", 2),
+                    ("Bram Holloway", "ENDORSES", 3)]
+
+
 def test_ranked_counts_of_one_entity_type(store):
     by_degree = (ec.CountOrder("count", descending=True),)
     ranking = ec.CountRanking(by_degree, limit=1, per_type=False, node_label="Organization")
     with store.graph() as graph:
         counted = graph.relationship_counts("out", RELATION_TYPES, None, ranking)
         rows = [(node.props["id"], rel_type, n) for node, rel_type, n in counted]
+    # Lumen Works and Northwind Civic Fund each gave twice; the people are not ranked
     assert rows == [("org:lumen works", "DONATED_TO", 2)]
 
 

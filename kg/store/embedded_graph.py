@@ -322,29 +322,40 @@ class StoreGraph:
         """The entity rows of ``counts`` that ``ranking`` keeps, ranked by SQLite
         and in the order of node and type; only their entities are read.
 
-        The rows are first ranked by the leading keys that need no entity
-        (type, count): rank() keeps every row tied at the cut, so none that
+        The candidates (each row, or each node's rows added up when summed)
+        are first ranked by the leading keys that need no entity (type,
+        count): rank() keeps every candidate tied at the cut, so none that
         the full order keeps is lost, and only those few are joined to their
         entities and ranked by every key, ties by node and type."""
         partition = "PARTITION BY rel_type " if ranking.per_type else ""
         leading = list(itertools.takewhile(lambda key: key.by != "property", ranking.order))
         params = list(params)
-        sql = f"WITH counts AS ({counts}), candidates AS (SELECT c.node, c.type AS rel_type, c.n FROM counts AS c"
+        typed = ""
         if ranking.node_label in _TYPE_OF_LABEL:
-            sql += " JOIN entities AS e ON e.id = c.node AND e.type = ?"
+            typed = " JOIN entities AS e ON e.id = c.node AND e.type = ?"
             params.append(_TYPE_OF_LABEL[ranking.node_label])
-        sql += " WHERE c.article = 0)"
+        if ranking.summed:
+            candidates = (f"SELECT c.node, NULL AS rel_type, sum(c.n) AS n FROM counts AS c{typed}"
+                          " WHERE c.article = 0 GROUP BY c.node")
+        else:
+            candidates = f"SELECT c.node, c.type AS rel_type, c.n FROM counts AS c{typed} WHERE c.article = 0"
+        # summed, counts is read twice: MATERIALIZED counts once
+        sql = f"WITH counts AS {'MATERIALIZED ' if ranking.summed else ''}({counts}), candidates AS ({candidates})"
         source = "candidates"
         if leading:
             sql += (f", leaders AS (SELECT node, rel_type, n FROM (SELECT node, rel_type, n, rank() OVER"
                     f" ({partition}ORDER BY {_sql_order(leading)}) AS place FROM candidates AS c) WHERE place <= ?)")
             params.append(ranking.limit)
             source = "leaders"
-        sql += (f" SELECT node, rel_type, n FROM (SELECT c.node, c.rel_type, c.n, row_number() OVER ({partition}"
-                f"ORDER BY {_sql_order(ranking.order)}, c.node, c.rel_type) AS place"
-                f" FROM {source} AS c JOIN entities AS e ON e.id = c.node) WHERE place <= ? ORDER BY node, rel_type")
+        sql += (f", kept AS (SELECT node, rel_type, n FROM (SELECT c.node, c.rel_type, c.n, row_number() OVER"
+                f" ({partition}ORDER BY {_sql_order(ranking.order)}, c.node, c.rel_type) AS place"
+                f" FROM {source} AS c JOIN entities AS e ON e.id = c.node) WHERE place <= ?)")
         params.append(ranking.limit)
-        rows = self._tuples(sql, params).fetchall()
+        if ranking.summed:
+            sql += " SELECT node, type AS rel_type, n FROM counts WHERE article = 0 AND node IN (SELECT node FROM kept)"
+        else:
+            sql += " SELECT node, rel_type, n FROM kept"
+        rows = self._tuples(f"{sql} ORDER BY node, rel_type", params).fetchall()
         nodes = self._entities_by_id(node for node, _, _ in rows)
         return [(nodes[node], rel_type, n) for node, rel_type, n in rows]
 
