@@ -38,7 +38,9 @@ is matched from an end that is bound, or that a property map or a WHERE
 conjunct such as ``toLower(n.name) = $name`` lets an index find; a chain
 anchored nowhere starts from its relationship type; and a first MATCH whose
 relationships are only counted per node and type (most-connected) asks the
-graph for the counts instead of the relationships.
+graph for the counts instead of the relationships, telling it, when the
+query keeps only the first few counts in some order (ORDER BY ... LIMIT, or
+the top n of each type through collect and a slice), which ones those are.
 """
 
 from __future__ import annotations
@@ -61,6 +63,8 @@ __all__ = [
     "CypherSyntaxError",
     "CypherTimeout",
     "CypherUnsupported",
+    "CountOrder",
+    "CountRanking",
     "GraphAccess",
     "Node",
     "Path",
@@ -274,6 +278,32 @@ class Path:
     relationships: tuple[Relationship, ...]
 
 
+@dataclass(frozen=True)
+class CountOrder:
+    """One ORDER BY key over relationships counted per node and type."""
+
+    by: str  # "type" (the relationship type), "count", or "property" (of the node)
+    descending: bool = False
+    key: str = ""  # the node's property, when by is "property"
+
+
+@dataclass(frozen=True)
+class CountRanking:
+    """A query keeps only the first ``limit`` of the (node, type, count) rows
+    in ``order`` (the first ``limit`` of each type when ``per_type``) among
+    nodes with ``node_label`` (any node when None): so a graph may leave the
+    other rows out instead of reading every node they name. When ``summed``,
+    the query adds up each node's counts over the types and keeps the first
+    ``limit`` nodes by those sums (``order`` has no type key): every row of
+    a node kept must come back."""
+
+    order: tuple[CountOrder, ...]
+    limit: int
+    per_type: bool
+    node_label: str | None
+    summed: bool = False
+
+
 class GraphAccess(Protocol):
     """What the engine asks of a graph, so that a store can answer from its
     indexes instead of loading everything: an anchored pattern reads only the
@@ -304,13 +334,17 @@ class GraphAccess(Protocol):
     def relationships_of_type(self, types: tuple[str, ...]) -> Iterable[Relationship]:
         """Every relationship of these types (all when empty), in ``order``."""
 
-    def relationship_counts(self, direction: str, types: tuple[str, ...], other_label: str | None
-                            ) -> Iterable[tuple[Node, str, int]]:
+    def relationship_counts(self, direction: str, types: tuple[str, ...], other_label: str | None,
+                            ranking: CountRanking | None = None) -> Iterable[tuple[Node, str, int]]:
         """(node, relationship type, how many): the node's relationships of
         these types (all when empty) that way, "out", "in" or "both" (a
         self-loop once), whose other end has ``other_label`` (when given);
         each (node, type) once. What counting relationships per node reads
-        instead of them."""
+        instead of them.
+
+        With a ``ranking``, rows that cannot be among those it keeps may be
+        left out (ties broken by the order the rows come in, which the rows
+        left must keep); ignoring it is always correct."""
 
 
 class PropertyGraph:
@@ -348,8 +382,8 @@ class PropertyGraph:
             return self.all_relationships
         return [rel for rel in self.all_relationships if rel.type in types]
 
-    def relationship_counts(self, direction: str, types: tuple[str, ...], other_label: str | None
-                            ) -> Iterable[tuple[Node, str, int]]:
+    def relationship_counts(self, direction: str, types: tuple[str, ...], other_label: str | None,
+                            ranking: CountRanking | None = None) -> Iterable[tuple[Node, str, int]]:
         counts: dict[tuple[int, str], list] = {}
         for rel in self.relationships_of_type(types):
             for node, other in _ends(rel, direction):
@@ -2145,17 +2179,120 @@ class WithClause(Clause):
         return self.projection.run(rows, ctx, self.scope_before)
 
 
+def _projection_variables(projection: Projection) -> set[str]:
+    exprs = [item.expr for item in projection.items] + [item.expr for item in projection.order]
+    exprs += [e for e in (projection.where, projection.skip, projection.limit) if e is not None]
+    return set().union(*(expr.variables() for expr in exprs))
+
+
+@dataclass
+class _Kept:
+    """How many of the rows counted per node (and type) a query keeps, and in
+    which order: the first ``skip`` + ``limit`` (evaluated with the
+    parameters) in ``order``, of each type when ``per_type``. The rows the
+    graph leaves out for it could not have reached the result; the engine
+    still sorts and cuts the rest itself."""
+
+    order: tuple[CountOrder, ...]
+    skip: Expr | None
+    limit: Expr
+    per_type: bool
+    summed: bool  # counted per node alone, its types added up
+
+    @classmethod
+    def of(cls, projection: Projection, following: list[Clause], returns: Projection | None,
+           columns: dict[str, str]) -> _Kept | None:
+        """``projection`` counts, giving ``columns`` (name -> "type", "node" or
+        "count"); ``following``: the clauses after it, then ``returns``.
+        Kept rows are cut by the projection's ORDER BY ... LIMIT, or by an
+        ORDER BY followed by ``WITH [type,] collect(...) AS xs UNWIND xs[0..n]``
+        (the top n of each type)."""
+        if not projection.order or projection.distinct or projection.where is not None:
+            return None
+        by_text = {item.expr.text: item.name for item in projection.items if item.expr.text}
+        order = []
+        for item in projection.order:
+            key = cls._key(item.expr, columns, by_text)
+            if key is None:
+                return None
+            order.append(replace(key, descending=item.descending))
+        summed = "type" not in columns.values()
+        if projection.limit is not None:
+            return cls(tuple(order), projection.skip, projection.limit, False, summed)
+        first = None if projection.skip is not None else cls._first_of_each(following, returns, columns)
+        return None if first is None else cls(tuple(order), None, *first, summed)
+
+    @staticmethod
+    def _key(expr: Expr, columns: dict[str, str], by_text: dict[str, str]) -> CountOrder | None:
+        """A sort key as the graph can rank by it: the type or count column, or a property of the node."""
+        column = by_text.get(expr.text) if expr.text else None
+        if column is None and isinstance(expr, Var):
+            column = expr.name
+        if columns.get(column) in ("type", "count"):
+            return CountOrder(columns[column])
+        if isinstance(expr, Prop) and isinstance(expr.target, Var) and columns.get(expr.target.name) == "node":
+            return CountOrder("property", key=expr.key)
+        return None
+
+    @staticmethod
+    def _first_of_each(following: list[Clause], returns: Projection | None,
+                       columns: dict[str, str]) -> tuple[Expr, bool] | None:
+        """(n, per type) when the sorted rows only feed ``WITH [type,]
+        collect(x) AS xs UNWIND xs[0..n] AS y`` and the next projection drops
+        xs: only the first n rows (of each type) can reach the result."""
+        if len(following) < 2 or not (isinstance(following[0], WithClause) and isinstance(following[1], UnwindClause)):
+            return None
+        collecting, head = following[0].projection, following[1].expr
+        if (collecting.star or collecting.distinct or collecting.order or collecting.where is not None
+                or collecting.skip is not None or collecting.limit is not None):
+            return None
+        keys = [item for item in collecting.items if not item.expr.aggregates()]
+        lists = [item for item in collecting.items if item.expr.aggregates()]
+        if len(lists) != 1 or not all(isinstance(k.expr, Var) and columns.get(k.expr.name) == "type" for k in keys):
+            return None
+        collect, name = lists[0].expr, lists[0].name
+        # a map or list literal is never null, so the list holds one element per row
+        if not (isinstance(collect, Aggregate) and collect.name == "collect" and not collect.distinct
+                and isinstance(collect.arg, (MapLit, ListLit))):
+            return None
+        if not isinstance(head, Slice) or head.hi is None or head.hi.variables():
+            return None
+        from_start = head.lo is None or (isinstance(head.lo, Literal) and type(head.lo.value) is int
+                                         and head.lo.value == 0)
+        if not (from_start and isinstance(head.target, Var) and head.target.name == name):
+            return None
+        rest = following[2:]
+        consumer = (rest[0].projection if isinstance(rest[0], WithClause) else None) if rest else returns
+        if consumer is None or consumer.star or name in _projection_variables(consumer):
+            return None
+        return head.hi, bool(keys)
+
+    def ranking(self, node_label: str | None, ctx: Ctx) -> CountRanking | None:
+        """What to tell the graph; None when SKIP, LIMIT or the slice are not
+        counts (the query then reports the error, or slices from the end)."""
+        how_many = 0
+        for expr in (self.skip, self.limit):
+            value = 0 if expr is None else expr.eval({}, ctx)
+            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+                return None
+            how_many += value
+        return CountRanking(self.order, how_many, self.per_type, node_label, self.summed)
+
+
 @dataclass
 class _CountedMatch:
     """A first MATCH of one relationship, ``(a)-[r:T]-(b)``, whose rows are
     only counted per ``a`` and ``type(r)`` by the WITH or RETURN after it
     (``WITH type(r) AS relation, a, count(r) AS degree``): the counts come
-    from GraphAccess.relationship_counts, without a row per relationship."""
+    from GraphAccess.relationship_counts, without a row per relationship;
+    when the query then keeps only the first few (see _Kept), the graph may
+    leave the others out."""
 
     node: NodePat
     rel: RelPat
     other: NodePat
     projection: Projection
+    kept: _Kept | None = None
 
     @classmethod
     def of(cls, clauses: list[Clause], returns: Projection | None, initial: dict) -> _CountedMatch | None:
@@ -2192,7 +2329,12 @@ class _CountedMatch:
                     return None
             elif not (isinstance(expr, Var) and expr.name == node.var) and not cls._is_type_of(expr, rel.var):
                 return None
-        return cls(node, rel, other, projection)
+        columns = {item.name: "count" if isinstance(item.expr, Aggregate) else "node" if isinstance(item.expr, Var)
+                   else "type" for item in projection.items}
+        kept = None
+        if "node" in columns.values() and len(node.labels) <= 1:  # one row per node, or per node and type
+            kept = _Kept.of(projection, clauses[2:], returns, columns)
+        return cls(node, rel, other, projection, kept)
 
     @staticmethod
     def _is_type_of(expr: Expr, var: str) -> bool:
@@ -2208,7 +2350,8 @@ class _CountedMatch:
         node_names = [item.name for item in keys if not isinstance(item.expr, Call)]
         count_names = [item.name for item in counts]
         node_ok: dict[frozenset[str], bool] = {}
-        counted = ctx.graph.relationship_counts(self.rel.direction, self.rel.types, other_label)
+        ranking = self.kept.ranking(self.node.labels[0] if self.node.labels else None, ctx) if self.kept else None
+        counted = ctx.graph.relationship_counts(self.rel.direction, self.rel.types, other_label, ranking)
         if type_names and node_names:  # one group per (node, type): the counts are the groups
             rows = []
             for node, rel_type, n in counted:

@@ -625,6 +625,14 @@ AD_HOC = [
     "MATCH (e:Person)<-[r]-() RETURN e.name AS name, type(r) AS t, count(*) AS n ORDER BY name, t",
     "MATCH (e)-[r]->(:Organization) RETURN type(r) AS t, count(*) AS n ORDER BY t",
     "MATCH (:Nobody)-[r]-() RETURN count(r)",
+    # ... of which only the first few are kept: ranked by the embedded store
+    ("MATCH (e:Entity)-[r:ENDORSES|DONATED_TO|CRITICIZED]-(:Entity) WITH type(r) AS t, e, count(r) AS n "
+     "ORDER BY n DESC, e.name, t LIMIT 3 RETURN t, e.name AS name, n ORDER BY n DESC, name, t"),
+    ("MATCH (e:Person)-[r]->(:Entity) WITH type(r) AS t, e, count(*) AS n ORDER BY t, n DESC, e.id "
+     "WITH t, collect({id: e.id, n: n}) AS ranked UNWIND ranked[..1] AS top "
+     "RETURN t, top.id AS id, top.n AS n ORDER BY t"),
+    ("MATCH (e:Entity)-[r]-(:Entity) WITH e, count(r) AS n ORDER BY n DESC, e.name LIMIT 3 "
+     "RETURN e.name AS name, n ORDER BY n DESC, name"),
 ]
 
 

@@ -78,6 +78,7 @@ LIBRARY_CASES = [
     ("entity-network", {"name": "Ada Quill"}),
     ("shortest-path", {"source": "Ada Quill", "target": "Port Evren"}),
     ("most-connected", {"top": 2}),
+    ("hubs", {"top": 3}),
     ("mutual-criticism", {}),
     ("entities", {"text": "or"}),
 ]
@@ -90,6 +91,7 @@ AD_HOC = [
     "MATCH (e)-[r]->(:Organization) RETURN type(r), count(*)",
     "MATCH (e)<-[r:MENTIONS]-(:Article) RETURN e.name, count(r)",
     "MATCH ()-[r]-() RETURN count(r)",
+    "MATCH (a:Article)-[r:MENTIONS]->(:Person) WITH a, type(r) AS t, count(r) AS n RETURN a.id, t, n ORDER BY a.id",
     "MATCH (:Nobody)-[r]-() RETURN count(r)",
     # scans, look-ups and chains matched from either end
     "MATCH (a)-[r:CRITICIZED]->(b) RETURN a.name, b.name, r.start",
@@ -101,6 +103,24 @@ AD_HOC = [
     "MATCH (n) RETURN n ORDER BY n",
     "MATCH ()-[r]->() RETURN r ORDER BY r",
     "MATCH (e:Entity {id: 'person:ada quill'})-[r*1..2]-(x) RETURN x.name, size(r)",
+    # counted, then only the first few kept: ranked by the store (the in-memory graph breaks ties otherwise)
+    ("MATCH (e:Entity)-[r:ENDORSES|DONATED_TO|CRITICIZED]-(:Entity) WITH type(r) AS t, e, count(r) AS n"
+     " ORDER BY n DESC, e.id, t LIMIT 3 RETURN t, e.name, n"),
+    ("MATCH (e:Person)-[r]->() WITH type(r) AS t, e, count(*) AS n ORDER BY e.name DESC, t SKIP 1 LIMIT 2"
+     " RETURN t, e.name, n"),
+    ("MATCH (e:Entity)-[r:CRITICIZED]->(:Person) WITH e, type(r) AS t, count(r) AS n ORDER BY n DESC, e.id LIMIT 1"
+     " RETURN *"),
+    ("MATCH (e:Entity)<-[r:MENTIONS]-(:Article) WITH type(r) AS t, e, count(r) AS n ORDER BY n, e.id LIMIT 2"
+     " RETURN e.name, n"),
+    ("MATCH (e:Organization)-[r]-(:Entity) WITH type(r) AS t, e, count(r) AS n ORDER BY n DESC, e.type, e.id, t"
+     " WITH collect({e: e.name, n: n}) AS ranked UNWIND ranked[0..2] AS x RETURN x"),
+    ("MATCH (e)-[r]-() WITH type(r) AS t, e, count(r) AS n ORDER BY t, n DESC, e.id"
+     " WITH t, collect([e.id, n]) AS ranked UNWIND ranked[..1] AS first RETURN t, first"),
+    "MATCH (e:Entity)-[r]-(:Entity) WITH e, count(r) AS n ORDER BY n DESC, e.id LIMIT 2 RETURN e.name, n",
+    ("MATCH (e:Person)-[r]->() WITH e, count(*) AS n ORDER BY n DESC, e.name"
+     " WITH collect([e.name, n]) AS ranked UNWIND ranked[0..2] AS x RETURN x"),
+    ("MATCH (e:Entity)-[r]-(:Entity) WITH type(r) AS t, e, count(r) AS n ORDER BY t, n DESC, e.aliases, e.id"
+     " WITH t, collect(e.name) AS ranked UNWIND ranked[0..1] AS first RETURN t, first"),
 ]
 
 
@@ -125,16 +145,17 @@ def test_ad_hoc_queries_give_the_rows_of_the_whole_graph_in_memory(store, text):
 
 
 class _Recording:
-    """A GraphAccess that notes which of its methods the engine called."""
+    """A GraphAccess that notes which of its methods the engine called, and with what."""
 
     def __init__(self, graph):
-        self.graph, self.calls = graph, []
+        self.graph, self.calls, self.arguments = graph, [], []
 
     def __getattr__(self, name):
         method = getattr(self.graph, name)
 
         def recorded(*args, **kwargs):
             self.calls.append(name)
+            self.arguments.append(args)
             return method(*args, **kwargs)
 
         return recorded
@@ -160,6 +181,133 @@ def test_most_connected_counts_in_the_store_instead_of_reading_relationships(sto
         recording = _Recording(graph)
         list(ec.run(recording, entry.text, entry.bind({})).rows)
     assert recording.calls == ["relationship_counts"]
+
+
+# -- counts the query keeps only the first few of, ranked by the store ---------------------------
+
+RELATION_TYPES = ("ENDORSES", "DONATED_TO", "CRITICIZED")
+#: most-connected's ORDER BY relation, degree DESC, e.name, e.id
+BY_TYPE_DEGREE_NAME_ID = (ec.CountOrder("type"), ec.CountOrder("count", descending=True),
+                          ec.CountOrder("property", key="name"), ec.CountOrder("property", key="id"))
+MOST_CONNECTED = ("MATCH (e:Entity)-[r:ENDORSES|DONATED_TO|CRITICIZED]-(:Entity)"
+                  " WITH type(r) AS relation, e, count(r) AS degree ORDER BY relation, degree DESC, e.name, e.id")
+
+
+def test_most_connected_asks_the_store_for_the_first_of_each_relation_type_only(store):
+    entry = load_query("most-connected")
+    with store.graph() as graph:
+        recording = _Recording(graph)
+        list(ec.run(recording, entry.text, entry.bind({"top": 2})).rows)
+    ranking = ec.CountRanking(BY_TYPE_DEGREE_NAME_ID, limit=2, per_type=True, node_label="Entity")
+    assert recording.arguments == [("both", RELATION_TYPES, "Entity", ranking)]
+
+
+def test_order_by_and_limit_after_counting_ask_for_the_first_rows_in_all(store):
+    text = ("MATCH (e:Person)-[r]->() WITH type(r) AS t, e, count(*) AS n ORDER BY count(*) DESC, e.name"
+            " SKIP 1 LIMIT $top RETURN t, e.name, n")
+    with store.graph() as graph:
+        recording = _Recording(graph)
+        list(ec.run(recording, text, {"top": 2}).rows)
+    order = (ec.CountOrder("count", descending=True), ec.CountOrder("property", key="name"))
+    assert recording.arguments == [("out", (), None, ec.CountRanking(order, limit=3, per_type=False,
+                                                                     node_label="Person"))]
+
+
+def test_hubs_asks_the_store_for_the_first_entities_by_their_counts_added_up(store):
+    entry = load_query("hubs")
+    with store.graph() as graph:
+        recording = _Recording(graph)
+        list(ec.run(recording, entry.text, entry.bind({"top": 3})).rows)
+    by_degree_name_id = BY_TYPE_DEGREE_NAME_ID[1:]
+    ranking = ec.CountRanking(by_degree_name_id, limit=3, per_type=False, node_label="Entity", summed=True)
+    assert recording.arguments == [("both", RELATION_TYPES, "Entity", ranking)]
+
+
+@pytest.mark.parametrize("rest", [
+    # the whole list reaches the result
+    "WITH relation, collect({e: e.name}) AS ranked UNWIND ranked[0..2] AS top RETURN top, size(ranked)",
+    "WITH relation, collect({e: e.name}) AS ranked UNWIND ranked[0..2] AS top RETURN *",
+    # a null is not collected, so the first n elements may come from more rows
+    "WITH relation, collect(e.surname) AS ranked UNWIND ranked[0..2] AS top RETURN relation, top",
+    # not the first elements
+    "WITH relation, collect({e: e.name}) AS ranked UNWIND ranked[1..3] AS top RETURN relation, top",
+    "WITH relation, collect({e: e.name}) AS ranked UNWIND ranked[0..-1] AS top RETURN relation, top",
+    # filtered before they are collected
+    "WHERE degree > 1 WITH relation, collect({e: e.name}) AS ranked UNWIND ranked[0..2] AS top RETURN top",
+    # grouped by more than the type
+    "WITH relation, degree, collect({e: e.name}) AS ranked UNWIND ranked[0..2] AS top RETURN relation, top",
+    # every row sorted and kept
+    "RETURN relation, e.name, degree",
+])
+def test_counts_are_not_ranked_when_rows_past_the_first_can_reach_the_result(store, rest):
+    with store.graph() as graph:
+        recording = _Recording(graph)
+        list(ec.run(recording, f"{MOST_CONNECTED} {rest}").rows)
+    assert recording.arguments == [("both", RELATION_TYPES, "Entity", None)]
+
+
+@pytest.mark.parametrize("counting", [
+    "WITH type(r) AS relation, e, count(r) AS degree ORDER BY size(e.name) LIMIT 2",
+    "WITH type(r) AS relation, count(r) AS degree ORDER BY degree DESC LIMIT 1",  # every node in each count
+])
+def test_counts_are_not_ranked_when_the_order_or_the_rows_are_not_the_counts(store, counting):
+    with store.graph() as graph:
+        recording = _Recording(graph)
+        list(ec.run(recording, f"MATCH (e:Entity)-[r]-(:Entity) {counting} RETURN *").rows)
+    assert recording.arguments == [("both", (), "Entity", None)]
+
+
+def test_ranked_counts_are_the_first_of_each_type_in_node_order(store):
+    ranking = ec.CountRanking(BY_TYPE_DEGREE_NAME_ID, limit=2, per_type=True, node_label="Entity")
+    with store.graph() as graph:
+        counted = graph.relationship_counts("both", RELATION_TYPES, "Entity", ranking)
+        rows = [(node.props["name"], rel_type, n) for node, rel_type, n in counted]
+    assert rows == [("Lumen Works", "DONATED_TO", 2),
+                    ("Ada Quill", "CRITICIZED", 2), ("Ada Quill", "ENDORSES", 2),
+                    ("Bram Holloway", "CRITICIZED", 3), ("Bram Holloway", "DONATED_TO", 2),
+                    ("Bram Holloway", "ENDORSES", 3)]
+
+
+def test_a_tie_at_the_cut_goes_to_the_row_that_comes_first(store):
+    by_degree = (ec.CountOrder("count", descending=True),)
+    ranking = ec.CountRanking(by_degree, limit=1, per_type=True, node_label="Entity")
+    with store.graph() as graph:
+        counted = graph.relationship_counts("both", RELATION_TYPES, "Entity", ranking)
+        rows = [(node.props["id"], rel_type, n) for node, rel_type, n in counted]
+    # Lumen Works, Northwind Civic Fund and Bram Holloway each have 2 donations
+    assert rows == [("org:lumen works", "DONATED_TO", 2), ("person:bram holloway", "CRITICIZED", 3),
+                    ("person:bram holloway", "ENDORSES", 3)]
+
+
+def test_summed_counts_bring_back_every_row_of_the_entities_kept(store):
+    by_degree = (ec.CountOrder("count", descending=True),)
+    ranking = ec.CountRanking(by_degree, limit=1, per_type=False, node_label="Entity", summed=True)
+    with store.graph() as graph:
+        counted = graph.relationship_counts("both", RELATION_TYPES, "Entity", ranking)
+        rows = [(node.props["name"], rel_type, n) for node, rel_type, n in counted]
+    # 8 in all, Ada Quill next with 4
+    assert rows == [("Bram Holloway", "CRITICIZED", 3), ("Bram Holloway", "DONATED_TO", 2),
+                    ("Bram Holloway", "ENDORSES", 3)]
+
+
+def test_ranked_counts_of_one_entity_type(store):
+    by_degree = (ec.CountOrder("count", descending=True),)
+    ranking = ec.CountRanking(by_degree, limit=1, per_type=False, node_label="Organization")
+    with store.graph() as graph:
+        counted = graph.relationship_counts("out", RELATION_TYPES, None, ranking)
+        rows = [(node.props["id"], rel_type, n) for node, rel_type, n in counted]
+    # Lumen Works and Northwind Civic Fund each gave twice; the people are not ranked
+    assert rows == [("org:lumen works", "DONATED_TO", 2)]
+
+
+@pytest.mark.parametrize("order", [(ec.CountOrder("property", key="aliases"),),  # a list: ordered by the engine
+                                   (ec.CountOrder("property", key="surname"),)])  # null for some entities
+def test_counts_ranked_by_a_property_sqlite_cannot_order_come_back_whole(store, order):
+    ranking = ec.CountRanking(order, limit=1, per_type=False, node_label="Entity")
+    with store.graph() as graph:
+        ranked = list(graph.relationship_counts("both", RELATION_TYPES, "Entity", ranking))
+        every = list(graph.relationship_counts("both", RELATION_TYPES, "Entity"))
+    assert ranked == every and len(every) == 12
 
 
 def test_a_name_or_alias_in_any_case_is_one_look_up(store):

@@ -4,9 +4,12 @@
 SQLite queries, so `kg query` reads what a query touches instead of the whole
 store: an entity by name or alias is one look-up in ``entity_names``, its
 relationships one range of the relations primary key (out) or of
-``relations_object_predicate`` (in). It gives the graph Neo4j holds (see
-kg.export.model_graph): nodes ``(:Entity:<Label>)`` keyed by entity id and
-``(:Article)`` keyed ``article:<id>``; relationships keyed and ordered as
+``relations_object_predicate`` (in); relationships counted per node and
+type are counted there too, and when the query keeps only the first few
+counts (most-connected), ranked there, so that only the entities kept are
+read. It gives the graph Neo4j holds (see kg.export.model_graph): nodes
+``(:Entity:<Label>)`` keyed by entity id and ``(:Article)`` keyed
+``article:<id>``; relationships keyed and ordered as
 ``PropertyGraph.from_networkx(model_graph(store.to_networkx(True)))`` keys
 and orders them, so both give the same rows in the same order.
 
@@ -18,12 +21,13 @@ type reads its properties only when a query asks for them.
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import sqlite3
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from kg.embedded_cypher import Node, Relationship
+from kg.embedded_cypher import CountOrder, CountRanking, Node, Relationship
 from kg.records import ENTITY_LABELS, PREDICATES
 
 #: Entity type of each type label (Person -> PERSON).
@@ -265,9 +269,10 @@ class StoreGraph:
                                           " ORDER BY article_id, entity_id"):
                 yield self._mention(articles[row["article_id"]], entities[row["entity_id"]], row["count"])
 
-    def relationship_counts(self, direction: str, types: tuple[str, ...], other_label: str | None
-                            ) -> Iterable[tuple[Node, str, int]]:
-        """Counted by SQLite, both ways summed there: one row per node and type."""
+    def relationship_counts(self, direction: str, types: tuple[str, ...], other_label: str | None,
+                            ranking: CountRanking | None = None) -> Iterable[tuple[Node, str, int]]:
+        """Counted by SQLite, both ways summed there: one row per node and
+        type, in the order of node and type; ranked there too when it can."""
         predicates = [t for t in types if t in PREDICATES] if types else list(PREDICATES)
         mentions = not types or "MENTIONS" in types
         selects: list[str] = []
@@ -285,26 +290,91 @@ class StoreGraph:
                     join, typed = f" JOIN entities AS o ON o.id = r.{other}", " AND o.type = ?"
                 else:
                     join, typed = "", ""  # both ends of every relation are entities
+                # by object, "+" keeps SQLite off relations_predicate: relations_object_predicate holds the
+                # rows in the order of the groups, where the other would sort them all first
+                predicate = "+r.predicate" if mine == "object" else "r.predicate"
                 selects.append(f"SELECT r.{mine} AS node, 0 AS article, r.predicate AS type, count(*) AS n"
-                               f" FROM relations AS r{join} WHERE r.predicate IN ({wanted}){loops}{typed}"
+                               f" FROM relations AS r{join} WHERE {predicate} IN ({wanted}){loops}{typed}"
                                f" GROUP BY r.{mine}, r.predicate")
                 params += predicates + ([_TYPE_OF_LABEL[other_label]] if typed else [])
         if mentions and direction in ("out", "both") and entity_end:
             join, typed = ((" JOIN entities AS e ON e.id = m.entity_id", " WHERE e.type = ?")
                            if other_label in _TYPE_OF_LABEL else ("", ""))
-            selects.append(f"SELECT m.article_id, 1, 'MENTIONS', count(*) FROM mentions AS m{join}{typed}"
+            selects.append(f"SELECT m.article_id AS node, 1 AS article, 'MENTIONS' AS type, count(*) AS n"
+                           f" FROM mentions AS m{join}{typed}"
                            " GROUP BY m.article_id")
             params += [_TYPE_OF_LABEL[other_label]] if typed else []
         if mentions and direction in ("in", "both") and other_label in (None, "Article"):
-            selects.append("SELECT entity_id, 0, 'MENTIONS', count(*) FROM mentions GROUP BY entity_id")
+            selects.append("SELECT entity_id AS node, 0 AS article, 'MENTIONS' AS type, count(*) AS n FROM mentions"
+                           " GROUP BY entity_id")
         if not selects:
             return []
+        counts = (f"SELECT node, article, type, sum(n) AS n FROM ({' UNION ALL '.join(selects)})"
+                  " GROUP BY node, article, type")
+        if ranking is not None and _ranks(ranking, mentions):
+            return self._top_counts(counts, params, ranking)
         entities = {node.key: node for node in self._every("entities")}
         articles = {node.props["id"]: node for node in self._every("articles")} if mentions else {}
-        rows = self._tuples(
-            f"SELECT node, article, type, sum(n) FROM ({' UNION ALL '.join(selects)}) GROUP BY node, article, type",
-            params)
+        rows = self._tuples(f"{counts} ORDER BY node, article, type", params)
         return [((articles if article else entities)[node], rel_type, n) for node, article, rel_type, n in rows]
+
+    def _top_counts(self, counts: str, params: list[Any], ranking: CountRanking) -> list[tuple[Node, str, int]]:
+        """The entity rows of ``counts`` that ``ranking`` keeps, ranked by SQLite
+        and in the order of node and type; only their entities are read.
+
+        The candidates (each row, or each node's rows added up when summed)
+        are first ranked by the leading keys that need no entity (type,
+        count): rank() keeps every candidate tied at the cut, so none that
+        the full order keeps is lost, and only those few are joined to their
+        entities and ranked by every key, ties by node and type."""
+        partition = "PARTITION BY rel_type " if ranking.per_type else ""
+        leading = list(itertools.takewhile(lambda key: key.by != "property", ranking.order))
+        params = list(params)
+        typed = ""
+        if ranking.node_label in _TYPE_OF_LABEL:
+            typed = " JOIN entities AS e ON e.id = c.node AND e.type = ?"
+            params.append(_TYPE_OF_LABEL[ranking.node_label])
+        if ranking.summed:
+            candidates = (f"SELECT c.node, NULL AS rel_type, sum(c.n) AS n FROM counts AS c{typed}"
+                          " WHERE c.article = 0 GROUP BY c.node")
+        else:
+            candidates = f"SELECT c.node, c.type AS rel_type, c.n FROM counts AS c{typed} WHERE c.article = 0"
+        # summed, counts is read twice: MATERIALIZED counts once
+        sql = f"WITH counts AS {'MATERIALIZED ' if ranking.summed else ''}({counts}), candidates AS ({candidates})"
+        source = "candidates"
+        if leading:
+            sql += (f", leaders AS (SELECT node, rel_type, n FROM (SELECT node, rel_type, n, rank() OVER"
+                    f" ({partition}ORDER BY {_sql_order(leading)}) AS place FROM candidates AS c) WHERE place <= ?)")
+            params.append(ranking.limit)
+            source = "leaders"
+        sql += (f", kept AS (SELECT node, rel_type, n FROM (SELECT c.node, c.rel_type, c.n, row_number() OVER"
+                f" ({partition}ORDER BY {_sql_order(ranking.order)}, c.node, c.rel_type) AS place"
+                f" FROM {source} AS c JOIN entities AS e ON e.id = c.node) WHERE place <= ?)")
+        params.append(ranking.limit)
+        if ranking.summed:
+            sql += " SELECT node, type AS rel_type, n FROM counts WHERE article = 0 AND node IN (SELECT node FROM kept)"
+        else:
+            sql += " SELECT node, rel_type, n FROM kept"
+        rows = self._tuples(f"{sql} ORDER BY node, rel_type", params).fetchall()
+        nodes = self._entities_by_id(node for node, _, _ in rows)
+        return [(nodes[node], rel_type, n) for node, rel_type, n in rows]
+
+
+#: Entity properties SQLite orders as the engine does: text, never null.
+_SORTABLE = {"id", "name", "type"}
+
+
+def _ranks(ranking: CountRanking, mentions: bool) -> bool:
+    """Whether SQLite can rank these counts: every node an entity, every key a column."""
+    entities = ranking.node_label == "Entity" or ranking.node_label in _TYPE_OF_LABEL or (
+        ranking.node_label is None and not mentions)
+    return entities and all(key.by != "property" or key.key in _SORTABLE for key in ranking.order)
+
+
+def _sql_order(keys: Iterable[CountOrder]) -> str:
+    """ORDER BY terms over the candidates (c) and their entities (e)."""
+    columns = {"type": "c.rel_type", "count": "c.n"}
+    return ", ".join(f"{columns.get(key.by) or 'e.' + key.key}{' DESC' if key.descending else ''}" for key in keys)
 
 
 _ARTICLE_LABELS = frozenset(("Article",))

@@ -3,6 +3,7 @@
 // param top (default 40): how many entities to return
 // example: kg query hubs --param top=10
 MATCH (e:Entity)-[r:ENDORSES|DONATED_TO|CRITICIZED]-(:Entity)
-RETURN e.id AS id, e.name AS name, e.type AS type, count(r) AS evidence
-ORDER BY evidence DESC, name, id
+WITH e, count(r) AS evidence
+ORDER BY evidence DESC, e.name, e.id
 LIMIT $top
+RETURN e.id AS id, e.name AS name, e.type AS type, evidence
