@@ -221,7 +221,8 @@ def test_browse_prints_the_param_commands_of_a_library_query():
     result = kg("browse", "--query", "relation-evidence", "-p", "subject=Ada Quill", "-p", 'object="Bram" Holloway',
                 neo4j=True)
     assert result.exit_code == 0
-    assert result.stdout.splitlines()[1:] == [':param subject => "Ada Quill"', ':param object => "\\"Bram\\" Holloway"']
+    assert result.stdout.splitlines()[1:] == [
+        ":param min_confidence => 0", ':param subject => "Ada Quill"', ':param object => "\\"Bram\\" Holloway"']
 
 
 def test_browse_style_prints_the_style_command():

@@ -376,7 +376,7 @@ def test_a_store_of_the_previous_release_is_migrated_on_open(tmp_path):
     with EmbeddedStore(directory) as store:
         counts = store.counts()
         profile = run_query(store, load_query("entity-profile").text, {"name": "senator quill"})
-        donations = run_query(store, load_query("donations-to").text, {"name": "QUILL"})
+        donations = run_query(store, load_query("donations-to").text, load_query("donations-to").bind({"name": "QUILL"}))
     version, names = _schema(directory / "kg.sqlite")
     assert version == SCHEMA_VERSION == 2
     assert {"entity_names", "entities_name", "relations_object_predicate", "relations_predicate"} <= names
