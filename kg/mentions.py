@@ -138,6 +138,8 @@ class MentionFinder:
         self.place_words = set(names.get("place_words", []))
         self.government_nouns = set(names.get("government_nouns", []))
         self.name_particles = set(names.get("name_particles", []))
+        self.party_adjectives = dict(names.get("party_adjectives", {}))
+        self.owned_things = set(lexicon.relations.get("owned_things", {}).get("words", []))
         self.place_first_words = set(names.get("place_first_words", []))
         #: name key of every form -> (the entry's name, its type)
         self.gazetteer = {_key(form): (entry["name"], entry["type"]) for entry in names.get("gazetteer", [])
@@ -161,6 +163,7 @@ class MentionFinder:
             else:
                 i += 1
         covered = {i for m in mentions for i in range(m.start, m.end)}
+        mentions += self._owning_parties(doc, covered | excluded)
         mentions += self._later_mentions(doc, mentions, covered | excluded)
         mentions.sort(key=lambda m: m.start)
         clusters = self._cluster(doc, mentions)
@@ -170,6 +173,18 @@ class MentionFinder:
         self._resolve_descriptions(doc, entities)
         self._resolve_pronouns(doc, entities)
         return entities
+
+    def _owning_parties(self, doc: Doc, taken: set[int]) -> list[Mention]:
+        """'the Republican tax bill', 'the Democratic plan': a party adjective before a thing it owns names the party."""
+        found = []
+        for token in doc:
+            party = self.party_adjectives.get(token.lower_)
+            if party is None or token.i in taken or not token.text[:1].isupper() or token.dep_ not in ("amod", "compound") \
+                    or token.head.pos_ != "NOUN" or token.head.lower_ not in self.owned_things:
+                continue
+            canonical, kind = self.gazetteer.get(_key(party), (None, "NORP"))
+            found.append(Mention(token.i, token.i + 1, party, Counter({kind: 10}), canonical=canonical))
+        return found
 
     def _ballot_campaigns(self, doc: Doc, text: str, excluded: set[int]) -> list[Mention]:
         """'Yes on 12', 'No on Measure B', 'the Yes on 14 Coalition': campaigns for or against a ballot measure."""

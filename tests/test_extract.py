@@ -676,6 +676,14 @@ def test_the_owner_named_after_an_attacked_plan_is_attacked(extract, text, expec
 
 
 @pytest.mark.parametrize("text,expected", [
+    ("Democrats criticized the Republican tax bill on Monday.", {("Democrats", C, "Republicans", None)}),
+    ("A Republican criticized Lou Baird on Monday.", set()),
+])
+def test_a_party_adjective_before_an_attacked_bill_names_its_owner(extract, text, expected):
+    assert extract(text) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
     ("A spokesman for the Harbor Party called on Mr Dunmore to quit.", {("Harbor Party", C, "Dunmore", None)}),
     ("A Harbor Party spokeswoman criticised Lou Baird.", {("Harbor Party", C, "Lou Baird", None)}),
     ("Lou Baird's spokesman criticised Ama Pryce.", set()),
