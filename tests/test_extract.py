@@ -684,6 +684,24 @@ def test_a_party_adjective_before_an_attacked_bill_names_its_owner(extract, text
 
 
 @pytest.mark.parametrize("text,expected", [
+    ("The ruling prompted Democrats to attack Lou Baird.", {("Democrats", C, "Lou Baird", None)}),
+    ("Ama Pryce urged voters to back Lou Baird.", {("Ama Pryce", E, "Lou Baird", None)}),
+])
+def test_the_one_led_or_prompted_to_act_is_the_one_who_acts(extract, text, expected):
+    assert extract(text) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Ama Pryce has used Twitter to speak out against Lou Baird.", {("Ama Pryce", C, "Lou Baird", None)}),
+    ('The Harbor Law Society dubbed Mr Dunmore\'s new proposals an "abuse of power".',
+     {("Harbor Law Society", C, "Dunmore", None)}),
+    ('Ama Pryce said Lou Baird had been "too defensive" about the probe.', {("Ama Pryce", C, "Lou Baird", None)}),
+])
+def test_more_ways_of_finding_fault(extract, text, expected):
+    assert extract(text) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
     ("A spokesman for the Harbor Party called on Mr Dunmore to quit.", {("Harbor Party", C, "Dunmore", None)}),
     ("A Harbor Party spokeswoman criticised Lou Baird.", {("Harbor Party", C, "Lou Baird", None)}),
     ("Lou Baird's spokesman criticised Ama Pryce.", set()),

@@ -62,6 +62,9 @@ class DocContext:
             found = self.args_of_deps(verb, ("nsubj",))
             if found or any(c.dep_ in SUBJECTS and c.lower_ not in DISTRIBUTIVES and not _opening_participle(c) for c in verb.children):
                 return found
+            if verb.dep_ == "xcomp" and verb.head.lemma_.lower() in self.vocab.object_control:
+                # "leading Democrats to accuse him": the one led acts
+                return self.args_of_deps(verb.head, ("dobj",))
             reporter = reporter_of(verb, self.vocab.speech_verbs)
             if reporter is not None and self.objects_subject_of(verb, verb.head):
                 verb = reporter  # "X argues that Y erred, accusing him of ...": one does not accuse oneself

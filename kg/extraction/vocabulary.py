@@ -41,6 +41,7 @@ class Vocabulary:
         self.reference_verbs = dict(quotes.get("reference_verbs", {}))
         self.partitives = set(rel.get("partitives", {}).get("words", []))
         self.owned_things = set(rel.get("owned_things", {}).get("words", []))
+        self.object_control = set(rel.get("object_control", {}).get("verbs", []))
         self.spokespeople = set(rel.get("spokespeople", {}).get("words", []))
         self.copular = list(rel.get("copular", {}).get("phrases", []))
         #: Prepositions that lead from an amount to its recipient ("$500 to A and $250 to B").
