@@ -696,6 +696,7 @@ def test_the_one_led_or_prompted_to_act_is_the_one_who_acts(extract, text, expec
     ('The Harbor Law Society dubbed Mr Dunmore\'s new proposals an "abuse of power".',
      {("Harbor Law Society", C, "Dunmore", None)}),
     ('Ama Pryce said Lou Baird had been "too defensive" about the probe.', {("Ama Pryce", C, "Lou Baird", None)}),
+    ("Ama Pryce hit back at Mr Dunmore's claim that the plan would work.", {("Ama Pryce", C, "Dunmore", None)}),
 ])
 def test_more_ways_of_finding_fault(extract, text, expected):
     assert extract(text) == expected

@@ -41,9 +41,9 @@ def _noun_trigger(ctx: DocContext, token: Token, lemma: str) -> bool:
 
 
 def _read_verb(ctx: DocContext, verb: Token, entry: dict) -> list[Candidate]:
-    particles = _particles(ctx, verb, entry.get("particle"))
-    wanted = entry.get("particle")
-    if (wanted and wanted not in particles) or (particles - {wanted}):
+    wanted = _wanted_particles(entry)
+    particles = _particles(ctx, verb, wanted)
+    if (wanted and not wanted & particles) or (particles - wanted):
         return []  # "blasted off", "backed down", "gave up": another sense
     predicate = entry["predicate"]
     if not ctx.asserted(verb, appeal=predicate == "ENDORSES"):
@@ -125,12 +125,18 @@ def _parts(ctx: DocContext, verb: Token) -> list[Token]:
     return parts + including + amounts + [p for c in including for p in c.children if p.dep_ == "pobj"]
 
 
-def _particles(ctx: DocContext, verb: Token, wanted: str | None) -> set[str]:
+def _wanted_particles(entry: dict) -> set[str]:
+    """The particle or particles a phrasal verb's entry asks for ("hit out at", "hit back at")."""
+    wanted = entry.get("particle") or []
+    return {wanted} if isinstance(wanted, str) else set(wanted)
+
+
+def _particles(ctx: DocContext, verb: Token, wanted: set[str]) -> set[str]:
     """Particles of a phrasal verb; the parse often calls the one right after the verb a preposition."""
     found = {c.lower_ for c in verb.children if c.dep_ == "prt"}
     following = verb.nbor(1) if verb.i + 1 < len(verb.doc) else None
-    if wanted and following is not None and following.lower_ == wanted and following.head.i == verb.i:
-        found.add(wanted)
+    if following is not None and following.lower_ in wanted and following.head.i == verb.i:
+        found.add(following.lower_)
     return found
 
 
