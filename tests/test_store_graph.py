@@ -257,11 +257,16 @@ def test_counts_are_not_ranked_when_the_order_or_the_rows_are_not_the_counts(sto
     assert recording.arguments == [("both", (), "Entity", None)]
 
 
+def ranked(store, ranking, key="name", direction="both", label="Entity"):
+    """(the node's `key` property, type, count) of each row the store ranks."""
+    with store.graph() as graph:
+        return [(node.props[key], rel_type, n)
+                for node, rel_type, n in graph.relationship_counts(direction, RELATION_TYPES, label, ranking)]
+
+
 def test_ranked_counts_are_the_first_of_each_type_in_node_order(store):
     ranking = ec.CountRanking(BY_TYPE_DEGREE_NAME_ID, limit=2, per_type=True, node_label="Entity")
-    with store.graph() as graph:
-        counted = graph.relationship_counts("both", RELATION_TYPES, "Entity", ranking)
-        rows = [(node.props["name"], rel_type, n) for node, rel_type, n in counted]
+    rows = ranked(store, ranking)
     assert rows == [("Lumen Works", "DONATED_TO", 2),
                     ("Ada Quill", "CRITICIZED", 2), ("Ada Quill", "ENDORSES", 2),
                     ("Bram Holloway", "CRITICIZED", 3), ("Bram Holloway", "DONATED_TO", 2),
@@ -271,9 +276,7 @@ def test_ranked_counts_are_the_first_of_each_type_in_node_order(store):
 def test_a_tie_at_the_cut_goes_to_the_row_that_comes_first(store):
     by_degree = (ec.CountOrder("count", descending=True),)
     ranking = ec.CountRanking(by_degree, limit=1, per_type=True, node_label="Entity")
-    with store.graph() as graph:
-        counted = graph.relationship_counts("both", RELATION_TYPES, "Entity", ranking)
-        rows = [(node.props["id"], rel_type, n) for node, rel_type, n in counted]
+    rows = ranked(store, ranking, "id")
     # Lumen Works, Northwind Civic Fund and Bram Holloway each have 2 donations
     assert rows == [("org:lumen works", "DONATED_TO", 2), ("person:bram holloway", "CRITICIZED", 3),
                     ("person:bram holloway", "ENDORSES", 3)]
@@ -282,9 +285,7 @@ def test_a_tie_at_the_cut_goes_to_the_row_that_comes_first(store):
 def test_summed_counts_bring_back_every_row_of_the_entities_kept(store):
     by_degree = (ec.CountOrder("count", descending=True),)
     ranking = ec.CountRanking(by_degree, limit=1, per_type=False, node_label="Entity", summed=True)
-    with store.graph() as graph:
-        counted = graph.relationship_counts("both", RELATION_TYPES, "Entity", ranking)
-        rows = [(node.props["name"], rel_type, n) for node, rel_type, n in counted]
+    rows = ranked(store, ranking)
     # 8 in all, Ada Quill next with 4
     assert rows == [("Bram Holloway", "CRITICIZED", 3), ("Bram Holloway", "DONATED_TO", 2),
                     ("Bram Holloway", "ENDORSES", 3)]
@@ -293,9 +294,7 @@ def test_summed_counts_bring_back_every_row_of_the_entities_kept(store):
 def test_ranked_counts_of_one_entity_type(store):
     by_degree = (ec.CountOrder("count", descending=True),)
     ranking = ec.CountRanking(by_degree, limit=1, per_type=False, node_label="Organization")
-    with store.graph() as graph:
-        counted = graph.relationship_counts("out", RELATION_TYPES, None, ranking)
-        rows = [(node.props["id"], rel_type, n) for node, rel_type, n in counted]
+    rows = ranked(store, ranking, "id", direction="out", label=None)
     # Lumen Works and Northwind Civic Fund each gave twice; the people are not ranked
     assert rows == [("org:lumen works", "DONATED_TO", 2)]
 
