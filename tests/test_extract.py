@@ -556,7 +556,7 @@ def test_labelled_set_scores(nlp, extractor):
 
 #: F1 each gold set scored when it was last measured: heldout8 was never tuned on
 #: (written apart from the rules), the others were.
-GOLD_F1 = {"heldout.jsonl": 0.98, "heldout2.jsonl": 0.87, "heldout3.jsonl": 0.99, "heldout4.jsonl": 0.97,
+GOLD_F1 = {"heldout.jsonl": 0.97, "heldout2.jsonl": 0.87, "heldout3.jsonl": 0.99, "heldout4.jsonl": 0.97,
            "heldout5.jsonl": 0.98, "heldout6.jsonl": 0.99, "heldout7.jsonl": 0.96, "heldout8.jsonl": 0.84}
 
 
