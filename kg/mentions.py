@@ -24,6 +24,7 @@ from kg.lexicon import Lexicon
 from kg.places import known_places
 from kg.records import ENTITY_LABELS
 
+ARABIC_ARTICLE = re.compile(r"^(?:al|el)-", re.IGNORECASE)
 PARTY_TAG = re.compile(r"\(\s*(?:[DRIL]|Dem|Rep|Ind|GOP)\.?\s*[-–]\s*[A-Z][A-Za-z. ]{0,20}\)")
 #: "PORT ADLEY, Ost. - ...", "KELLMOOR — ...": the place a text or paragraph was filed from, not an actor in it.
 CAPITAL = "A-ZÀ-ÖØ-Þ"
@@ -156,7 +157,7 @@ class MentionFinder:
         while i < len(doc):
             end = self._run_end(doc, i, excluded)
             if end > i:
-                mention = self._mention(doc[i:end])
+                mention = self._mention(doc[_article_before(doc, i):end])
                 if mention is not None:
                     mentions.append(mention)
                 i = end
@@ -265,8 +266,9 @@ class MentionFinder:
     def _particles_end(self, doc: Doc, at: int) -> int:
         """Past the particles from `at` when the same model entity goes on with a name word after them, else `at`."""
         end = at
-        while end < len(doc) and doc[end].lower_ in self.name_particles and doc[end].ent_iob_ == "I":
-            end += 1
+        while end < len(doc) and doc[end].ent_iob_ == "I" and (doc[end].lower_ in self.name_particles or (
+                doc[end].text == "-" and doc[end - 1].lower_ in self.name_particles and not doc[end - 1].whitespace_)):
+            end += 1  # "de la", and "al-" in "Bashar al-Assad"
         return end if end < len(doc) and doc[end].ent_iob_ == "I" and self._is_name_word(doc[end]) else at
 
     def _two_places(self, left: Token, right: Token) -> bool:
@@ -418,7 +420,7 @@ class MentionFinder:
         ("BBC Michael Howard"); None when neither."""
         first = span[0]
         if len(span) > 2 and first.ent_type_ not in ("GPE", "NORP", "LOC") and first.lower_ not in self.org_keywords \
-                and _key(span.doc[span.start + 1:span.end].text) in self.gazetteer:
+                and first.lower_ not in known_places() and _key(span.doc[span.start + 1:span.end].text) in self.gazetteer:
             return span.doc[span.start + 1:span.end]  # one name before a known one: "Obama White House"
         for cut in range(span.end - 1, span.start, -1):
             rest = [t.lower_ for t in span.doc[cut:span.end]]
@@ -923,7 +925,7 @@ def _bracketed_after(doc: Doc, mention: Mention, acronym: Cluster) -> bool:
 
 def _ends_with(cluster: Cluster, words: list[str], suffixes: set[str]) -> bool:
     """Does the longer name end with these words, or start with them before a corporate suffix?"""
-    longer = cluster.name.split()
+    longer = [ARABIC_ARTICLE.sub("", w) for w in cluster.name.split()]  # "Assad" ends "Bashar al-Assad"
     if [w.lower() for w in longer[-len(words):]] == [w.lower() for w in words]:
         return cluster.type == "PERSON" or cluster.person_like or len(words) > 1
     core = [w for w in longer if w.lower() not in suffixes]
@@ -950,6 +952,14 @@ def _trailing_person(doc: Doc, start: int, end: int) -> int | None:
     while i > start and doc[i].ent_iob_ == "I":
         i -= 1
     return i if i > start and doc[i].ent_type_ == "PERSON" and doc[i - 1].ent_type_ not in ("", "PERSON") else None
+
+
+def _article_before(doc: Doc, start: int) -> int:
+    """'al-Qaeda', 'al-Assad': the Arabic article written in lower case before a name belongs to it."""
+    if start >= 2 and doc[start - 1].text == "-" and doc[start - 2].lower_ in ("al", "el") \
+            and not doc[start - 2].whitespace_ and not doc[start - 1].whitespace_:
+        return start - 2
+    return start
 
 
 def _joins_two_places(text: str) -> bool:

@@ -406,3 +406,14 @@ def test_two_places_joined_by_a_hyphen_describe_a_thing_not_an_entity(find):
 def test_a_short_form_joins_the_one_longer_name_it_begins_or_ends(find, text, name, alias):
     _, entities = find(text)
     assert alias in by_name(entities, name).aliases
+
+
+def test_the_arabic_article_stays_on_a_name_and_the_bare_name_joins_it(find):
+    _, entities = find("Officials said al-Qaeda was behind it. Bashar al-Varga denied it. Varga left.")
+    assert names(entities) == {("al-Qaeda", "ORG"), ("Bashar al-Varga", "PERSON")}
+    assert by_name(entities, "Bashar al-Varga").aliases == {"Varga"}
+
+
+def test_a_place_before_a_known_body_names_a_body_of_its_own(find):
+    _, entities = find("The Alabama Supreme Court ruled on Friday.")
+    assert ("Alabama Supreme Court", "ORG") in names(entities)
