@@ -24,7 +24,9 @@ from kg.lexicon import Lexicon
 from kg.places import known_places
 from kg.records import ENTITY_LABELS
 
-ARABIC_ARTICLE = re.compile(r"^(?:al|el)-", re.IGNORECASE)
+#: The Arabic article written in lower case and hyphenated before a name: "al-Qaeda", "Bashar al-Assad".
+ARABIC_ARTICLES = ("al", "el")
+ARABIC_ARTICLE = re.compile(rf"^(?:{'|'.join(ARABIC_ARTICLES)})-", re.IGNORECASE)
 PARTY_TAG = re.compile(r"\(\s*(?:[DRIL]|Dem|Rep|Ind|GOP)\.?\s*[-–]\s*[A-Z][A-Za-z. ]{0,20}\)")
 #: "PORT ADLEY, Ost. - ...", "KELLMOOR — ...": the place a text or paragraph was filed from, not an actor in it.
 CAPITAL = "A-ZÀ-ÖØ-Þ"
@@ -157,14 +159,14 @@ class MentionFinder:
         while i < len(doc):
             end = self._run_end(doc, i, excluded)
             if end > i:
-                mention = self._mention(doc[_article_before(doc, i):end])
+                run = doc[_article_before(doc, i):end]
+                mention = self._mention(run) or self._owning_party(run)
                 if mention is not None:
                     mentions.append(mention)
                 i = end
             else:
                 i += 1
         covered = {i for m in mentions for i in range(m.start, m.end)}
-        mentions += self._owning_parties(doc, covered | excluded)
         mentions += self._later_mentions(doc, mentions, covered | excluded)
         mentions.sort(key=lambda m: m.start)
         clusters = self._cluster(doc, mentions)
@@ -175,17 +177,16 @@ class MentionFinder:
         self._resolve_pronouns(doc, entities)
         return entities
 
-    def _owning_parties(self, doc: Doc, taken: set[int]) -> list[Mention]:
-        """'the Republican tax bill', 'the Democratic plan': a party adjective before a thing it owns names the party."""
-        found = []
-        for token in doc:
-            party = self.party_adjectives.get(token.lower_)
-            if party is None or token.i in taken or not token.text[:1].isupper() or token.dep_ not in ("amod", "compound") \
-                    or token.head.pos_ != "NOUN" or token.head.lower_ not in self.owned_things:
-                continue
-            canonical, kind = self.gazetteer.get(_key(party), (None, "NORP"))
-            found.append(Mention(token.i, token.i + 1, party, Counter({kind: 10}), canonical=canonical))
-        return found
+    def _owning_party(self, run: Span) -> Mention | None:
+        """'the Republican tax bill', 'the Democratic plan': a party adjective, no name on its own, names the
+        party when it stands before a thing the party owns."""
+        token = run[0]
+        party = self.party_adjectives.get(token.lower_)
+        if party is None or len(run) > 1 or token.dep_ not in ("amod", "compound") or token.head.pos_ != "NOUN" \
+                or token.head.lower_ not in self.owned_things:
+            return None
+        canonical, kind = self.gazetteer.get(_key(party), (None, "NORP"))
+        return Mention(token.i, token.i + 1, party, Counter({kind: 10}), canonical=canonical)
 
     def _ballot_campaigns(self, doc: Doc, text: str, excluded: set[int]) -> list[Mention]:
         """'Yes on 12', 'No on Measure B', 'the Yes on 14 Coalition': campaigns for or against a ballot measure."""
@@ -231,8 +232,8 @@ class MentionFinder:
                 break  # "By Ann Lee WASHINGTON (Reuters)": a byline runs into the dateline
             if self._is_name_word(token) or token.text in ("Co.", "Inc.", "Corp.", "Ltd."):
                 end += 1
-            elif token.lower_ in self.name_particles and token.ent_iob_ == "I" and self._particles_end(doc, end) > end:
-                end = self._particles_end(doc, end)  # "Bill de Blasio", "Julia de la Rosa": particles inside the model's name
+            elif token.lower_ in self.name_particles and token.ent_iob_ == "I" and (past := self._particles_end(doc, end)) > end:
+                end = past  # "Bill de Blasio", "Julia de la Rosa": particles inside the model's name
             elif token.tag_ == "PRP$" and token.text[:1].isupper() and end + 1 < len(doc) and self._is_name_word(doc[end + 1]):
                 end += 1  # "Restore Our Republic", "Save Our Schools": a capitalised possessive inside a name
             elif token.like_num and doc[end - 1].lower_ in self.numbered_units:
@@ -956,7 +957,7 @@ def _trailing_person(doc: Doc, start: int, end: int) -> int | None:
 
 def _article_before(doc: Doc, start: int) -> int:
     """'al-Qaeda', 'al-Assad': the Arabic article written in lower case before a name belongs to it."""
-    if start >= 2 and doc[start - 1].text == "-" and doc[start - 2].lower_ in ("al", "el") \
+    if start >= 2 and doc[start - 1].text == "-" and doc[start - 2].lower_ in ARABIC_ARTICLES \
             and not doc[start - 2].whitespace_ and not doc[start - 1].whitespace_:
         return start - 2
     return start

@@ -84,6 +84,7 @@ def read_pairs(ctx: DocContext, sentence: Span) -> list[PairReading]:
     if not pairs:
         return []
     probabilities = RelationClassifier.load().predict(ctx.doc, [((a[0], a[1]), (b[0], b[1])) for a, b in pairs])
+    faulting = ctx.vocab.attack_verbs | load_cues()["negative"]
     best: dict[tuple[int, int], PairReading] = {}
     for (a, b), row in zip(pairs, probabilities):
         for (s, o), forward in (((a, b), True), ((b, a), False)):
@@ -94,7 +95,7 @@ def read_pairs(ctx: DocContext, sentence: Span) -> list[PairReading]:
                 "dse_negative_from": float(row[NEGATIVE[1] if forward else NEGATIVE[0]]),
                 "dse_positive": float(row[list(POSITIVE)].sum()),
                 **shared, **_role_features(ctx, s, "subject"), **_role_features(ctx, o, "object"),
-                **_pair_features(ctx, s, o),
+                **_pair_features(ctx, s, o, faulting),
                 "far_apart": float(abs(a[0] - b[0]) > 20),
             }
             key = (id(s[2]), id(o[2]))
@@ -215,11 +216,11 @@ def _lemma(token: Token | None) -> str:
     return token.lemma_.lower() if token is not None else ""
 
 
-def _pair_features(ctx: DocContext, subject: tuple[int, int, Cluster], obj: tuple[int, int, Cluster]) -> dict[str, float]:
-    """How the two ends meet: under one verb, the object attacked by a fault-finding verb, or the
-    object inside what the subject says (its reported clause or its quotation)."""
+def _pair_features(ctx: DocContext, subject: tuple[int, int, Cluster], obj: tuple[int, int, Cluster],
+                   faulting: set[str]) -> dict[str, float]:
+    """How the two ends meet: under one verb, the object attacked by a fault-finding verb (`faulting`), or
+    the object inside what the subject says (its reported clause or its quotation)."""
     subject_verb, object_verb = _governing_verb(_head(ctx, subject)), _governing_verb(_head(ctx, obj))
-    faulting = ctx.vocab.attack_verbs | load_cues()["negative"]
     speaks = subject_verb is not None and subject_verb.lemma_.lower() in ctx.vocab.speech_verbs
     said = speaks and subject_verb.left_edge.i <= obj[0] <= subject_verb.right_edge.i and object_verb is not subject_verb
     return {
