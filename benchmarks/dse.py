@@ -84,18 +84,24 @@ def progress(done: int, total: int, what: str) -> None:
         print(f"  {what} {done}/{total}", file=sys.stderr, flush=True)
 
 
+def parse(examples: list[DSEExample], model: str | None) -> tuple[list, float]:
+    """The plain sentences parsed by the spaCy pipeline (loaded first, not timed), and the parse's seconds."""
+    from kg.nlp import load_pipeline
+
+    nlp = load_pipeline(model)
+    started = time.perf_counter()
+    docs = list(nlp.pipe([e.text for e in examples], batch_size=256))
+    return docs, time.perf_counter() - started
+
+
 def run_pipeline(examples: list[DSEExample], model: str | None) -> dict:
     """kg's extractor on each plain sentence; its relations read as DSE classes."""
     from kg.extraction import ArticleExtractor
     from kg.lexicon import load_lexicon
-    from kg.nlp import load_pipeline
     from kg.records import Article
 
-    nlp = load_pipeline(model)
     extract = ArticleExtractor(load_lexicon())
-    started = time.perf_counter()
-    docs = list(nlp.pipe([e.text for e in examples], batch_size=256))
-    parse_seconds = time.perf_counter() - started
+    docs, parse_seconds = parse(examples, model)
     predicted = []
     started = time.perf_counter()
     for n, (example, doc) in enumerate(zip(examples, docs), start=1):
@@ -113,15 +119,11 @@ def run_pipeline(examples: list[DSEExample], model: str | None) -> dict:
 def run_classifier(examples: list[DSEExample], model: str | None) -> dict:
     """The relation classifier on the bracketed pairs, timed against spaCy's parse."""
     from kg.extraction.classifier import RelationClassifier, decide
-    from kg.nlp import load_pipeline
 
-    nlp = load_pipeline(model)
     started = time.perf_counter()
     classifier = RelationClassifier.load()
     load_seconds = time.perf_counter() - started
-    started = time.perf_counter()
-    docs = list(nlp.pipe([e.text for e in examples], batch_size=256))
-    parse_seconds = time.perf_counter() - started
+    docs, parse_seconds = parse(examples, model)
     rows = []
     started = time.perf_counter()
     for n, (example, doc) in enumerate(zip(examples, docs), start=1):

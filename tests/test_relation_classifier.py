@@ -66,32 +66,16 @@ def test_is_deterministic(nlp):
     assert first.tolist() == again.tolist()
 
 
-def test_first_mention_attacking_the_second_is_class_3(nlp):
-    probabilities = classify(nlp, "Senator Alma Ruiz blasted Governor Ted Kline over the budget.", "Alma Ruiz", "Ted Kline")
-    assert probabilities.argmax() == 3
-
-
-def test_second_mention_attacking_the_first_is_class_4(nlp):
-    probabilities = classify(nlp, "Governor Ted Kline was blasted by Senator Alma Ruiz over the budget.",
-                             "Ted Kline", "Alma Ruiz")
-    assert probabilities.argmax() == 4
-
-
-def test_attacking_an_owners_decision_is_class_3(nlp):
-    probabilities = classify(nlp, "Senator Alma Ruiz condemned Governor Ted Kline's veto.", "Alma Ruiz", "Ted Kline")
-    assert probabilities.argmax() == 3
-
-
-def test_praise_is_class_1(nlp):
-    probabilities = classify(nlp, "Senator Alma Ruiz praised Governor Ted Kline for his work on the budget.",
-                             "Alma Ruiz", "Ted Kline")
-    assert probabilities.argmax() == 1
-
-
-def test_a_meeting_is_neutral(nlp):
-    probabilities = classify(nlp, "Senator Alma Ruiz and Governor Ted Kline will attend the conference in "
-                             "Sacramento on Tuesday.", "Alma Ruiz", "Ted Kline")
-    assert probabilities.argmax() == 0
+@pytest.mark.parametrize("sentence,p,q,label", [
+    ("Senator Alma Ruiz blasted Governor Ted Kline over the budget.", "Alma Ruiz", "Ted Kline", 3),
+    ("Governor Ted Kline was blasted by Senator Alma Ruiz over the budget.", "Ted Kline", "Alma Ruiz", 4),
+    ("Senator Alma Ruiz condemned Governor Ted Kline's veto.", "Alma Ruiz", "Ted Kline", 3),
+    ("Senator Alma Ruiz praised Governor Ted Kline for his work on the budget.", "Alma Ruiz", "Ted Kline", 1),
+    ("Senator Alma Ruiz and Governor Ted Kline will attend the conference in Sacramento on Tuesday.",
+     "Alma Ruiz", "Ted Kline", 0),
+], ids=["first attacks second", "second attacks first", "attacking an owner's decision", "praise", "a meeting"])
+def test_directed_sentiment_between_two_mentions_is_its_class(nlp, sentence, p, q, label):
+    assert classify(nlp, sentence, p, q).argmax() == label
 
 
 def test_decide_reads_negative_at_a_threshold_with_its_direction():
