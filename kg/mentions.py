@@ -365,7 +365,7 @@ class MentionFinder:
             return None  # "the Housing Secretary, X,", "the Michigan Democrat": a role, the name comes elsewhere
         if len(span) == 1 and span[0].is_stop or name.startswith("-"):
             return None  # "While", "Great": a capitalised function word; "-Levels": a fragment
-        if len(span) == 1 and _opens_sentence(span[0]) and not ACRONYM.match(span.text) and span[0].lower_ not in known_places() and (
+        if len(span) == 1 and _opens_sentence(span[0]) and not ACRONYM.match(span.text) and span[0].lower_ not in known_places() and not _clause_subject(span[0]) and (
                 span[0].ent_type_ in ("", "PERSON") and _times_written(span.doc, span.text) == 1
                 and span[0].lower_ not in self.male_names and span[0].lower_ not in self.female_names
                 or not span[0].ent_type_ or _times_written(span.doc, span[0].lower_) > 0):
@@ -975,6 +975,12 @@ def _opens_sentence(token: Token) -> bool:
     while i >= 0 and (token.doc[i].is_quote or token.doc[i].is_space):
         i -= 1
     return i < token.sent.start or token.doc[i].text in (".", "!", "?", ":") or "\n" in token.doc[i].text
+
+
+def _clause_subject(token: Token) -> bool:
+    """A proper noun that is the subject of a verb ("Hurd denounced X") names someone even when it opens
+    the sentence; a capitalised common word there modifies a noun ("Benchmark yields rose")."""
+    return token.pos_ == "PROPN" and token.dep_ in ("nsubj", "nsubjpass") and token.head.pos_ in ("VERB", "AUX")
 
 
 def _times_written(doc: Doc, word: str) -> int:

@@ -342,6 +342,11 @@ def test_a_capitalised_common_word_opening_a_sentence_is_no_entity(find):
     assert "Coal" not in {c.name for c in entities.clusters}
 
 
+def test_a_surname_opening_a_sentence_as_subject_of_its_verb_is_an_entity(find):
+    _, entities = find("Lindqvist later criticized Brennan for the questions.")
+    assert {c.name for c in entities.clusters} == {"Lindqvist", "Brennan"}
+
+
 def test_a_family_name_written_first_joins_the_full_name(find):
     _, entities = find("Premier Wen Haolin met the envoy. Wen said the talks were useful.")
     assert "Wen" in by_name(entities, "Wen Haolin").aliases
