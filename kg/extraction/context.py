@@ -38,6 +38,7 @@ class DocContext:
         self.quoted = {i for start, end in self.quotations for i in range(start, end)}
         self.sentence_starts: list[int] | None = None
         self.quotes_by_sentence: dict[int, list[Token]] = {}
+        self._things: list[tuple[int, str, list[Arg]]] | None = None
 
     def owners(self, head: Token, preps: Iterable[str], direct: bool = True) -> list[Arg]:
         """'blasted Y's budget', 'took aim at Y's record': one who attacks a thing of Y's attacks Y."""
@@ -52,7 +53,34 @@ class DocContext:
         # "branded the Tory plans 'fantasy'", "slammed the Trump tax plan": a party or person named before the thing
         modifiers = [c for t in owned if t.pos_ == "NOUN" for c in t.children if c.dep_ in ("compound", "amod", "nmod") and c.i < t.i]
         modifiers += [g for c in modifiers if c.pos_ == "NOUN" for g in c.children if g.dep_ in ("compound", "amod")]  # "the Y tax plan"
-        return found or [a for c in modifiers for a in self.resolve(c) if a.cluster.type in ("PERSON", "ORG", "NORP")]
+        return found or [a for c in modifiers for a in self.resolve(c) if a.cluster.type in ("PERSON", "ORG", "NORP")] or [
+            a for t in owned for a in self.earlier_owner(t)]
+
+    def earlier_owner(self, thing: Token) -> list[Arg]:
+        """'Democrats slammed the plan': a definite thing with no owner of its own belongs to whoever owned or
+        put forward the last thing of its kind named before it ("the Republican tax plan", "Y unveiled a plan").
+        Read as a reference back, like a pronoun."""
+        lemma = thing.lemma_.lower()
+        if lemma not in self.vocab.earlier_things or not any(
+                c.dep_ == "det" and c.lower_ in ("the", "this", "these", "that") for c in thing.children):
+            return []
+        if self._things is None:
+            self._things = [(t.i, t.lemma_.lower(), owners) for t in self.doc
+                            if t.pos_ == "NOUN" and t.lemma_.lower() in self.vocab.earlier_things
+                            for owners in [self._thing_owners(t)] if owners]
+        earlier = [owners for i, kind, owners in self._things if i < thing.i and kind == lemma]
+        return [a._replace(pronoun=True, at=thing.i) for a in earlier[-1]] if earlier else []
+
+    def _thing_owners(self, thing: Token) -> list[Arg]:
+        """Who owns a thing where it is named: its possessor or naming modifier, or the subject putting it forward."""
+        owners = [a for c in thing.children if c.dep_ == "poss" or c.dep_ in ("compound", "amod", "nmod") and c.i < thing.i
+                  for a in self.resolve(c) if a.cluster.type in ("PERSON", "ORG", "NORP", "GPE")]
+        if owners:
+            return owners
+        verb = thing.head
+        if thing.dep_ == "dobj" and verb.pos_ == "VERB" and verb.lemma_.lower() in self.vocab.putting_verbs:
+            return [a for a in self.subjects(verb) if a.cluster.type in ("PERSON", "ORG", "NORP", "GPE")]
+        return []
 
     def subjects(self, verb: Token) -> list[Arg]:
         """Who does it: the verb's subject, else the subject it shares or inherits."""

@@ -37,7 +37,7 @@ def _about(ctx: DocContext, clause: Token) -> list[Arg]:
     found = []
     for subject in (c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")):
         found += [a for a in ctx.resolve(subject) if not a.pronoun] or [
-            a for c in subject.children if c.dep_ == "poss" for a in ctx.resolve(c) if not a.pronoun]
+            a for c in subject.children if c.dep_ == "poss" for a in ctx.resolve(c) if not a.pronoun] or ctx.earlier_owner(subject)
     return found
 
 
