@@ -684,6 +684,31 @@ def test_a_party_adjective_before_an_attacked_bill_names_its_owner(extract, text
 
 
 @pytest.mark.parametrize("text,expected", [
+    ("The Harbor Party unveiled a plan to cut rail fares. Ama Pryce condemned the plan.", {("Ama Pryce", C, "Harbor Party", None)}),
+    ("Lou Baird introduced a bill on wages. Ama Pryce said the bill was a disaster.", {("Ama Pryce", C, "Lou Baird", None)}),
+    ("The Harbor Party's housing plan was published. Ama Pryce condemned a plan.", set()),
+])
+def test_a_definite_plan_with_no_owner_belongs_to_the_owner_of_the_last_one_named(extract, text, expected):
+    assert extract(text) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Ama Pryce criticized the budget proposal offered by the Harbor Party.", {("Ama Pryce", C, "Harbor Party", None)}),
+    ("Ama Pryce condemned the decision by the Harbor Party to close the clinic.", {("Ama Pryce", C, "Harbor Party", None)}),
+])
+def test_the_one_a_thing_is_by_owns_it(extract, text, expected):
+    assert extract(text) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("A Harbor Law Society report accused Lou Baird of negligence.", {("Harbor Law Society", C, "Lou Baird", None)}),
+    ("A Harbor Party poster mocked Lou Baird over his tax plans.", {("Harbor Party", C, "Lou Baird", None)}),
+])
+def test_a_report_or_poster_speaks_for_the_one_named_with_it(extract, text, expected):
+    assert extract(text) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
     ("The ruling prompted Democrats to attack Lou Baird.", {("Democrats", C, "Lou Baird", None)}),
     ("Ama Pryce urged voters to back Lou Baird.", {("Ama Pryce", E, "Lou Baird", None)}),
 ])

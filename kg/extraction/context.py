@@ -50,6 +50,10 @@ class DocContext:
         # "criticised the promises of the Tories"
         found += [a for t in owned if t.lower_ in self.vocab.owned_things for c in self.of_objects(t)
                   for a in self.resolve(c) if a.cluster.type in ("PERSON", "ORG", "NORP")]
+        # "criticised the proposal offered by the Y administration", "the decision by Y to close the plant"
+        found += [a for t in owned if t.lower_ in self.vocab.owned_things
+                  for a in self.prep_args(t, ["by"]) + [b for c in t.children if c.dep_ == "acl" for b in self.prep_args(c, ["by"])]
+                  if a.cluster.type in ("PERSON", "ORG", "NORP", "GPE")]
         # "branded the Tory plans 'fantasy'", "slammed the Trump tax plan": a party or person named before the thing
         modifiers = [c for t in owned if t.pos_ == "NOUN" for c in t.children if c.dep_ in ("compound", "amod", "nmod") and c.i < t.i]
         modifiers += [g for c in modifiers if c.pos_ == "NOUN" for g in c.children if g.dep_ in ("compound", "amod")]  # "the Y tax plan"
@@ -193,6 +197,11 @@ class DocContext:
         if lower in self.vocab.spokespeople:
             found = self.spoken_for(token, depth)
             if found:
+                return found
+        if token.pos_ == "NOUN" and lemma in self.vocab.voicing_nouns:
+            found = [a._replace(pronoun=True) for c in token.children if c.dep_ in ("poss", "compound", "nmod") and c.i < token.i
+                     for a in self.resolve(c, depth + 1) if a.cluster.type in ("PERSON", "ORG", "NORP", "GPE")]
+            if found:  # "a Human Rights Watch report accused Y": the owner speaks
                 return found
         if lemma in self.vocab.partitives:  # "bankrolled much of Y's campaign"
             found = [a for t in self.of_objects(token) for a in self.resolve(t, depth + 1)]

@@ -46,6 +46,7 @@ class Vocabulary:
         self.putting_verbs = set(earlier.get("putting_verbs", []))
         self.object_control = set(rel.get("object_control", {}).get("verbs", []))
         self.spokespeople = set(rel.get("spokespeople", {}).get("words", []))
+        self.voicing_nouns = set(rel.get("voicing_nouns", {}).get("lemmas", []))
         self.copular = list(rel.get("copular", {}).get("phrases", []))
         #: Prepositions that lead from an amount to its recipient ("$500 to A and $250 to B").
         self.recipient_preps = {p for e in self.verbs.values() if e["predicate"] == "DONATED_TO" for p in e.get("object_preps", [])}
