@@ -147,6 +147,13 @@ class MentionFinder:
         #: name key of every form -> (the entry's name, its type)
         self.gazetteer = {_key(form): (entry["name"], entry["type"]) for entry in names.get("gazetteer", [])
                           for form in (entry["name"], *entry.get("aliases", []))}
+        #: first word -> the other words of every known name of several capitalised words
+        self.gazetteer_openers: dict[str, list[tuple[str, ...]]] = {}
+        for entry in names.get("gazetteer", []):
+            for form in (entry["name"], *entry.get("aliases", [])):
+                words = tuple(form.split())
+                if len(words) > 1 and all(w[:1].isupper() for w in words):
+                    self.gazetteer_openers.setdefault(words[0], []).append(words[1:])
 
     # -- finding names -------------------------------------------------
     def __call__(self, doc: Doc) -> DocEntities:
@@ -209,12 +216,21 @@ class MentionFinder:
             return False
         if token.pos_ == "PROPN" or token.ent_type_ in ENTITY_LABELS:
             return token.text[:1].isupper()
+        if self._opens_known_name(token):
+            return True
         # "Citizens for a Cleaner Harbor": a capitalised organisation word the tagger calls a common noun;
         # "Dolores Fairweather": a known first name the tagger calls a common noun, before a proper noun
         return token.pos_ == "NOUN" and token.text[:1].isupper() and (
             token.lower_ in self.groups or token.lower_ in self.org_keywords or (
                 token.lower_ in self.female_names or token.lower_ in self.male_names) and token.i + 1 < len(token.doc)
             and token.nbor(1).pos_ == "PROPN" and token.nbor(1).text[:1].isupper())
+
+    def _opens_known_name(self, token: Token) -> bool:
+        """'Liberal Democrat spokesman': the tagger calls the first word of a known name an adjective;
+        it is a name word when the rest of that name follows it."""
+        doc = token.doc
+        return any(token.i + len(rest) < len(doc) and all(doc[token.i + 1 + k].text == w for k, w in enumerate(rest))
+                   for rest in self.gazetteer_openers.get(token.text, ()))
 
     def _run_end(self, doc: Doc, start: int, excluded: set[int]) -> int:
         """End of the run of name words that starts at `start` (start itself when none).

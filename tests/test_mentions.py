@@ -422,3 +422,9 @@ def test_the_arabic_article_stays_on_a_name_and_the_bare_name_joins_it(find):
 def test_a_place_before_a_known_body_names_a_body_of_its_own(find):
     _, entities = find("The Alabama Supreme Court ruled on Friday.")
     assert ("Alabama Supreme Court", "ORG") in names(entities)
+
+
+def test_known_name_opening_with_an_adjective_is_whole(find):
+    # the tagger calls "Liberal" an adjective before "Democrat leader"
+    _, entities = find("Voters will decide the seat next spring, Liberal Democrat leader Orla Penhallow has claimed.")
+    assert names(entities) == {("Liberal Democrat", "ORG"), ("Orla Penhallow", "PERSON")}
