@@ -398,6 +398,8 @@ class MentionFinder:
         title = None
         while end - start > 1 and lowers[end - 1] in self.post_nominals and doc[end - 1].text.isupper():
             end -= 1  # "Jane Doe MP", "John Smith OBE"
+        if end - start > 1 and PLURAL_ACRONYM.match(doc[end - 1].text):
+            end -= 1  # "Labour MPs", "Lib Dem MEPs": the party's members, named by the party
         changed = True
         while changed and start < end:
             changed = False
@@ -421,6 +423,7 @@ class MentionFinder:
             return doc[start:start], title
         while end > start and doc[end - 1].text in ("'s", "’s", "'", "’"):
             end -= 1
+        start, end = self._without_party_adjective(doc, start, end)
         inner = self._inner_title(doc, lowers, start, end)
         if inner is not None:
             return self._strip(doc[inner:end])
@@ -431,6 +434,24 @@ class MentionFinder:
         if role_end is not None:
             return doc[role_end:end], title or ROLE  # a party or role word says the name is a person's
         return doc[start:end], title
+
+    def _without_party_adjective(self, doc: Doc, start: int, end: int) -> tuple[int, int]:
+        """'House Democratic leader', 'Republican Senate candidate', 'Republican Trump's campaign': a party
+        adjective glued to a chamber or a surname describes a role or a person; it is no part of the name.
+
+        At the end it must stand before the noun it describes ("the Montana Republican said" is a person
+        named elsewhere). A party adjective opens the names of parties and their bodies ("Republican
+        National Committee", "Republican Guard"), so it comes off the front only before one proper noun
+        that is no organisation word, title or plural ("Republican Senators")."""
+        if end - start > 1 and doc[end - 1].lower_ in self.party_adjectives and end < len(doc) \
+                and doc[end].pos_ == "NOUN" and doc[end].is_lower:
+            end -= 1
+        if end - start == 2 and doc[start].lower_ in self.party_adjectives:
+            rest = doc[start + 1]
+            if rest.tag_ == "NNP" and rest.lower_ not in self.org_keywords \
+                    and (rest.lower_,) not in self.titles_by_first.get(rest.lower_, ()):
+                start += 1
+        return start, end
 
     def _gazetteer_part(self, span: Span) -> Span | None:
         """The known name after one other word ("Trump White House"), or the person's name after a known one

@@ -428,3 +428,22 @@ def test_known_name_opening_with_an_adjective_is_whole(find):
     # the tagger calls "Liberal" an adjective before "Democrat leader"
     _, entities = find("Voters will decide the seat next spring, Liberal Democrat leader Orla Penhallow has claimed.")
     assert names(entities) == {("Liberal Democrat", "ORG"), ("Orla Penhallow", "PERSON")}
+
+
+def test_party_members_are_named_by_the_party(find):
+    _, entities = find("Some Labour MPs are poised to vote against the plans.")
+    assert names(entities) == {("Labour", "ORG")}
+
+
+@pytest.mark.parametrize("text", [
+    "House Democratic leader Ottilie Varga said the bill was unfair.",
+    "The strategist campaigned for Republican Senate candidate Ottilie Varga on Monday.",
+])
+def test_party_adjective_before_a_role_is_no_name(find, text):
+    _, entities = find(text)
+    assert names(entities) == {("Ottilie Varga", "PERSON")}
+
+
+def test_party_adjective_before_a_surname_is_no_part_of_it(find):
+    _, entities = find("Ottilie Varga won in May. Critics asked whether Republican Varga's aides had lied.")
+    assert names(entities) == {("Ottilie Varga", "PERSON")}
