@@ -144,6 +144,7 @@ class MentionFinder:
         self.party_adjectives = dict(names.get("party_adjectives", {}))
         self.owned_things = set(lexicon.relations.get("owned_things", {}).get("words", []))
         self.place_first_words = set(names.get("place_first_words", []))
+        self.compass_parts = set(names.get("compass_parts", []))
         #: name key of every form -> (the entry's name, its type)
         self.gazetteer = {_key(form): (entry["name"], entry["type"]) for entry in names.get("gazetteer", [])
                           for form in (entry["name"], *entry.get("aliases", []))}
@@ -442,11 +443,13 @@ class MentionFinder:
         At the end it must stand before the noun it describes ("the Montana Republican said" is a person
         named elsewhere). A party adjective opens the names of parties and their bodies ("Republican
         National Committee", "Republican Guard"), so it comes off the front only before one proper noun
-        that is no organisation word, title or plural ("Republican Senators")."""
+        that is no organisation word, title or plural ("Republican Senators"), and not before "of"
+        ("Democratic Republic of Congo")."""
         if end - start > 1 and doc[end - 1].lower_ in self.party_adjectives and end < len(doc) \
                 and doc[end].pos_ == "NOUN" and doc[end].is_lower:
             end -= 1
-        if end - start == 2 and doc[start].lower_ in self.party_adjectives:
+        if end - start == 2 and doc[start].lower_ in self.party_adjectives \
+                and not (end < len(doc) and doc[end].lower_ == "of"):
             rest = doc[start + 1]
             if rest.tag_ == "NNP" and rest.lower_ not in self.org_keywords \
                     and (rest.lower_,) not in self.titles_by_first.get(rest.lower_, ()):
@@ -539,6 +542,8 @@ class MentionFinder:
             votes["NORP"] += 3 * len(span)  # "Republicans", "the Tamaki Independents"
         elif len(words) > 1 and (words[-1] in self.place_words or words[0] in self.place_first_words):
             votes["GPE"] += 3 * len(span)  # "South China Sea", "Camp Lejeune", "Trump Tower": places
+        elif len(words) > 1 and words[0] in known_places() and " ".join(words[1:]) in self.compass_parts:
+            votes["GPE"] += 3 * len(span)  # "Bristol West", "Leeds North West": a district or constituency of a place
         elif not first_named and not (len(words) == 1 and (words[0] in self.female_names or words[0] in self.male_names)) \
                 and " ".join(words) in known_places():
             votes["GPE"] += 2 * len(span)  # "New Zealand", "Derbyshire": a country or a region, whatever the model says

@@ -447,3 +447,17 @@ def test_party_adjective_before_a_role_is_no_name(find, text):
 def test_party_adjective_before_a_surname_is_no_part_of_it(find):
     _, entities = find("Ottilie Varga won in May. Critics asked whether Republican Varga's aides had lied.")
     assert names(entities) == {("Ottilie Varga", "PERSON")}
+
+
+def test_party_adjective_opening_a_name_with_of_stays(find):
+    _, entities = find("The envoy travelled to Democratic Republic of Korvania last week.")
+    assert "Republic" not in {name for name, _ in names(entities)}
+
+
+@pytest.mark.parametrize("text, place", [
+    ("The Labour candidate for Sheffield Central, Ottilie Varga, said the race was close.", "Sheffield Central"),
+    ("Voters in Leeds North West will choose a new MP.", "Leeds North West"),
+])
+def test_known_place_with_a_compass_part_is_a_place(find, text, place):
+    _, entities = find(text)
+    assert (place, "GPE") in names(entities)
