@@ -144,9 +144,17 @@ class MentionFinder:
         self.party_adjectives = dict(names.get("party_adjectives", {}))
         self.owned_things = set(lexicon.relations.get("owned_things", {}).get("words", []))
         self.place_first_words = set(names.get("place_first_words", []))
+        self.compass_parts = set(names.get("compass_parts", []))
         #: name key of every form -> (the entry's name, its type)
         self.gazetteer = {_key(form): (entry["name"], entry["type"]) for entry in names.get("gazetteer", [])
                           for form in (entry["name"], *entry.get("aliases", []))}
+        #: first word -> the other words of every known name of several capitalised words
+        self.gazetteer_openers: dict[str, list[tuple[str, ...]]] = {}
+        for entry in names.get("gazetteer", []):
+            for form in (entry["name"], *entry.get("aliases", [])):
+                words = tuple(form.split())
+                if len(words) > 1 and all(w[:1].isupper() for w in words):
+                    self.gazetteer_openers.setdefault(words[0], []).append(words[1:])
 
     # -- finding names -------------------------------------------------
     def __call__(self, doc: Doc) -> DocEntities:
@@ -209,12 +217,21 @@ class MentionFinder:
             return False
         if token.pos_ == "PROPN" or token.ent_type_ in ENTITY_LABELS:
             return token.text[:1].isupper()
+        if self._opens_known_name(token):
+            return True
         # "Citizens for a Cleaner Harbor": a capitalised organisation word the tagger calls a common noun;
         # "Dolores Fairweather": a known first name the tagger calls a common noun, before a proper noun
         return token.pos_ == "NOUN" and token.text[:1].isupper() and (
             token.lower_ in self.groups or token.lower_ in self.org_keywords or (
                 token.lower_ in self.female_names or token.lower_ in self.male_names) and token.i + 1 < len(token.doc)
             and token.nbor(1).pos_ == "PROPN" and token.nbor(1).text[:1].isupper())
+
+    def _opens_known_name(self, token: Token) -> bool:
+        """'Liberal Democrat spokesman': the tagger calls the first word of a known name an adjective;
+        it is a name word when the rest of that name follows it."""
+        doc = token.doc
+        return any(token.i + len(rest) < len(doc) and all(doc[token.i + 1 + k].text == w for k, w in enumerate(rest))
+                   for rest in self.gazetteer_openers.get(token.text, ()))
 
     def _run_end(self, doc: Doc, start: int, excluded: set[int]) -> int:
         """End of the run of name words that starts at `start` (start itself when none).
@@ -382,6 +399,8 @@ class MentionFinder:
         title = None
         while end - start > 1 and lowers[end - 1] in self.post_nominals and doc[end - 1].text.isupper():
             end -= 1  # "Jane Doe MP", "John Smith OBE"
+        if end - start > 1 and PLURAL_ACRONYM.match(doc[end - 1].text):
+            end -= 1  # "Labour MPs", "Lib Dem MEPs": the party's members, named by the party
         changed = True
         while changed and start < end:
             changed = False
@@ -405,6 +424,7 @@ class MentionFinder:
             return doc[start:start], title
         while end > start and doc[end - 1].text in ("'s", "’s", "'", "’"):
             end -= 1
+        start, end = self._without_party_adjective(doc, start, end)
         inner = self._inner_title(doc, lowers, start, end)
         if inner is not None:
             return self._strip(doc[inner:end])
@@ -415,6 +435,26 @@ class MentionFinder:
         if role_end is not None:
             return doc[role_end:end], title or ROLE  # a party or role word says the name is a person's
         return doc[start:end], title
+
+    def _without_party_adjective(self, doc: Doc, start: int, end: int) -> tuple[int, int]:
+        """'House Democratic leader', 'Republican Senate candidate', 'Republican Trump's campaign': a party
+        adjective glued to a chamber or a surname describes a role or a person; it is no part of the name.
+
+        At the end it must stand before the noun it describes ("the Montana Republican said" is a person
+        named elsewhere). A party adjective opens the names of parties and their bodies ("Republican
+        National Committee", "Republican Guard"), so it comes off the front only before one proper noun
+        that is no organisation word, title or plural ("Republican Senators"), and not before "of"
+        ("Democratic Republic of Congo")."""
+        if end - start > 1 and doc[end - 1].lower_ in self.party_adjectives and end < len(doc) \
+                and doc[end].pos_ == "NOUN" and doc[end].is_lower:
+            end -= 1
+        if end - start == 2 and doc[start].lower_ in self.party_adjectives \
+                and not (end < len(doc) and doc[end].lower_ == "of"):
+            rest = doc[start + 1]
+            if rest.tag_ == "NNP" and rest.lower_ not in self.org_keywords \
+                    and (rest.lower_,) not in self.titles_by_first.get(rest.lower_, ()):
+                start += 1
+        return start, end
 
     def _gazetteer_part(self, span: Span) -> Span | None:
         """The known name after one other word ("Trump White House"), or the person's name after a known one
@@ -502,6 +542,8 @@ class MentionFinder:
             votes["NORP"] += 3 * len(span)  # "Republicans", "the Tamaki Independents"
         elif len(words) > 1 and (words[-1] in self.place_words or words[0] in self.place_first_words):
             votes["GPE"] += 3 * len(span)  # "South China Sea", "Camp Lejeune", "Trump Tower": places
+        elif len(words) > 1 and words[0] in known_places() and " ".join(words[1:]) in self.compass_parts:
+            votes["GPE"] += 3 * len(span)  # "Bristol West", "Leeds North West": a district or constituency of a place
         elif not first_named and not (len(words) == 1 and (words[0] in self.female_names or words[0] in self.male_names)) \
                 and " ".join(words) in known_places():
             votes["GPE"] += 2 * len(span)  # "New Zealand", "Derbyshire": a country or a region, whatever the model says

@@ -422,3 +422,42 @@ def test_the_arabic_article_stays_on_a_name_and_the_bare_name_joins_it(find):
 def test_a_place_before_a_known_body_names_a_body_of_its_own(find):
     _, entities = find("The Alabama Supreme Court ruled on Friday.")
     assert ("Alabama Supreme Court", "ORG") in names(entities)
+
+
+def test_known_name_opening_with_an_adjective_is_whole(find):
+    # the tagger calls "Liberal" an adjective before "Democrat leader"
+    _, entities = find("Voters will decide the seat next spring, Liberal Democrat leader Orla Penhallow has claimed.")
+    assert names(entities) == {("Liberal Democrat", "ORG"), ("Orla Penhallow", "PERSON")}
+
+
+def test_party_members_are_named_by_the_party(find):
+    _, entities = find("Some Labour MPs are poised to vote against the plans.")
+    assert names(entities) == {("Labour", "ORG")}
+
+
+@pytest.mark.parametrize("text", [
+    "House Democratic leader Ottilie Varga said the bill was unfair.",
+    "The strategist campaigned for Republican Senate candidate Ottilie Varga on Monday.",
+])
+def test_party_adjective_before_a_role_is_no_name(find, text):
+    _, entities = find(text)
+    assert names(entities) == {("Ottilie Varga", "PERSON")}
+
+
+def test_party_adjective_before_a_surname_is_no_part_of_it(find):
+    _, entities = find("Ottilie Varga won in May. Critics asked whether Republican Varga's aides had lied.")
+    assert names(entities) == {("Ottilie Varga", "PERSON")}
+
+
+def test_party_adjective_opening_a_name_with_of_stays(find):
+    _, entities = find("The envoy travelled to Democratic Republic of Korvania last week.")
+    assert "Republic" not in {name for name, _ in names(entities)}
+
+
+@pytest.mark.parametrize("text, place", [
+    ("The Labour candidate for Sheffield Central, Ottilie Varga, said the race was close.", "Sheffield Central"),
+    ("Voters in Leeds North West will choose a new MP.", "Leeds North West"),
+])
+def test_known_place_with_a_compass_part_is_a_place(find, text, place):
+    _, entities = find(text)
+    assert (place, "GPE") in names(entities)
