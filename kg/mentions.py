@@ -163,9 +163,10 @@ class MentionFinder:
         ballots = self._ballot_campaigns(doc, text, excluded)
         excluded |= {i for m in ballots for i in range(m.start, m.end)}
         mentions = list(ballots)
+        capitalised = [t.text[:1].isupper() for t in doc]
         i = 0
         while i < len(doc):
-            end = self._run_end(doc, i, excluded)
+            end = self._run_end(doc, i, excluded) if capitalised[i] else i
             if end > i:
                 run = doc[_article_before(doc, i):end]
                 mention = self._mention(run) or self._owning_party(run)
@@ -213,15 +214,13 @@ class MentionFinder:
         return found
 
     def _is_name_word(self, token: Token) -> bool:
-        if token.ent_type_ in OTHER_NER:
-            return False
-        if token.pos_ == "PROPN" or token.ent_type_ in ENTITY_LABELS:
-            return token.text[:1].isupper()
-        if self._opens_known_name(token):
+        if not token.text[:1].isupper() or token.ent_type_ in OTHER_NER:
+            return False  # every name word is capitalised
+        if token.pos_ == "PROPN" or token.ent_type_ in ENTITY_LABELS or self._opens_known_name(token):
             return True
         # "Citizens for a Cleaner Harbor": a capitalised organisation word the tagger calls a common noun;
         # "Dolores Fairweather": a known first name the tagger calls a common noun, before a proper noun
-        return token.pos_ == "NOUN" and token.text[:1].isupper() and (
+        return token.pos_ == "NOUN" and (
             token.lower_ in self.groups or token.lower_ in self.org_keywords or (
                 token.lower_ in self.female_names or token.lower_ in self.male_names) and token.i + 1 < len(token.doc)
             and token.nbor(1).pos_ == "PROPN" and token.nbor(1).text[:1].isupper())
@@ -735,10 +734,13 @@ class MentionFinder:
                     role = self.title_nouns.get(m.title, m.title)
                     roles.setdefault(role, []).append((m.start, index))
                 head = doc[m.end - 1]
-                appositions = [c for c in head.children if c.dep_ == "appos" and c.pos_ == "NOUN"]
+                role_nouns = [c for c in head.children if c.dep_ == "appos" and c.pos_ == "NOUN"]
                 if head.dep_ == "appos" and head.head.pos_ == "NOUN":
-                    appositions.append(head.head)
-                for noun in appositions:
+                    role_nouns.append(head.head)
+                # "Tory leader Michael Howard": a role noun written before the name, outside it
+                role_nouns += [c for c in head.children if c.dep_ == "compound" and c.pos_ == "NOUN" and c.i < m.start
+                                and (c.lemma_.lower(),) in self.titles_by_first.get(c.lemma_.lower(), ())]
+                for noun in role_nouns:
                     roles.setdefault(self._roles(noun)[-1], []).append((min(noun.i, m.start), index))
         if not roles:
             return
@@ -753,23 +755,41 @@ class MentionFinder:
                     c.dep_ == "det" and c.lower_ in ("the", "this", "that") or c.dep_ == "poss" and c.pos_ != "PRON"
                     for c in token.children):
                 continue
-            if any(c.dep_ == "appos" for c in token.children):
+            if any(c.dep_ == "appos" for c in token.children) or self._name_follows(doc, entities, token.i + 1):
                 continue  # "the commissioner, Dana Whitcomb": the name itself follows
             before = {index for at, index in holders if at < token.i}
             if len(before) == 1:
                 entities.token_cluster[token.i] = before.pop()
                 entities.descriptions.add(token.i)
 
+    @staticmethod
+    def _name_follows(doc: Doc, entities: DocEntities, at: int) -> bool:
+        """'the Democratic candidate, former U.S. Attorney Doug Jones,': a person's name right after a comma,
+        after nothing but its modifiers, however the parser attached it."""
+        if at >= len(doc) or doc[at].text != ",":
+            return False
+        for i in range(at + 1, min(at + 8, len(doc))):
+            if i in entities.token_cluster and entities.clusters[entities.token_cluster[i]].type == "PERSON":
+                return True
+            if doc[i].pos_ not in ("ADJ", "PROPN", "NOUN", "DET"):
+                return False  # "the president, while Moore's campaign ...": a clause, not a name
+        return False
+
     def _roles(self, noun: Token) -> list[str]:
         """The roles a noun may name, most specific first: 'the attorney general' -> 'attorney general';
-        'the port commissioner' -> 'port commissioner', 'commissioner'; 'the deputy mayor' -> 'deputy mayor' only."""
+        'the port commissioner' -> 'port commissioner', 'commissioner'; 'the prime minister' -> 'prime minister',
+        'minister'; 'the deputy mayor' -> 'deputy mayor' only."""
         lemma = noun.lemma_.lower()
         modifiers = [c.lower_ for c in noun.children if c.dep_ in ("amod", "compound") and c.i < noun.i]
         subordinate = [w for w in modifiers if w in self.subordinate_title_words]
         compounds = [c.lower_ for c in noun.children if c.dep_ == "compound" and c.i < noun.i]
+        # the longest known title the words before the noun end: "prime minister", "deputy prime minister"
+        titles = [words for k in range(len(modifiers)) for words in [(*modifiers[k:], lemma)]
+                  if words in self.titles_by_first.get(words[0], ()) and set(subordinate) <= set(words)]
+        titled = " ".join(titles[0]) if titles else None
         full = " ".join([*compounds, lemma]) if compounds and not subordinate else None
         reduced = " ".join([*subordinate, lemma])
-        return [self.title_nouns.get(r, r) for r in (full, reduced) if r]
+        return [self.title_nouns.get(r, r) for r in (titled, full, reduced) if r]
 
     # -- pronouns ----------------------------------------------------------
     def _resolve_plural(self, token: Token, entities: DocEntities, sentence_of: dict[int, int]) -> None:

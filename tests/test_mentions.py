@@ -223,6 +223,34 @@ def test_deputy_is_another_office(find):
     assert entities.at(mayor) is None
 
 
+@pytest.mark.parametrize("text, role, holder", [
+    ("Prime Minister Orla Penhallow spoke. Later the prime minister left.", "minister", "Orla Penhallow"),
+    ("Deputy Prime Minister Ann Cole spoke. Later the deputy prime minister left.", "minister", "Ann Cole"),
+    ("Labour leader Ottilie Varga spoke. Later the Labour leader left.", "leader", "Ottilie Varga"),
+])
+def test_definite_description_reads_the_whole_title(find, text, role, holder):
+    doc, entities = find(text)
+    noun = [t for t in doc if t.text == role][-1]
+    assert entities.at(noun).name == holder
+
+
+def test_deputy_title_is_not_the_office_it_deputises(find):
+    doc, entities = find("Prime Minister Orla Penhallow spoke. Later the deputy prime minister left.")
+    minister = [t for t in doc if t.text == "minister"][-1]
+    assert entities.at(minister) is None
+
+
+@pytest.mark.parametrize("text, follows", [
+    ("She slammed the candidate, former state Attorney Dana Whitcomb, as weak.", True),
+    ("She slammed the candidate, who lost, as weak.", False),
+    ("He was backed by the candidate, while Dana Whitcomb stayed away.", False),
+])
+def test_a_name_after_a_descriptions_comma_is_seen_however_it_is_parsed(find, text, follows):
+    doc, entities = find(text)
+    candidate = next(t for t in doc if t.text == "candidate")
+    assert MentionFinder._name_follows(doc, entities, candidate.i + 1) is follows
+
+
 def test_definite_description_needs_an_earlier_holder(find):
     doc, entities = find("The governor has clashed with the port for months. Gov. Felix Brandt spoke on Friday.")
     governor = next(t for t in doc if t.text == "governor")

@@ -37,6 +37,7 @@ _QUOTES = {'"', "“", "”", "‘", "’", "'", "``", "''"}
 _MAX_PATH = 8
 
 
+@lru_cache(maxsize=1)
 def models_dir() -> Path:
     return Path(str(resources.files("kg.extraction") / "models"))
 
