@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span, Token
 
 from kg.extraction.candidates import Arg, Candidate
 from kg.extraction.money import Money, find_money, nearest
@@ -39,6 +39,7 @@ class DocContext:
         self.sentence_starts: list[int] | None = None
         self.quotes_by_sentence: dict[int, list[Token]] = {}
         self._things: list[tuple[int, str, list[Arg]]] | None = None
+        self._questions: dict[int, bool] = {}
 
     def owners(self, head: Token, preps: Iterable[str], direct: bool = True) -> list[Arg]:
         """'blasted Y's budget', 'took aim at Y's record': one who attacks a thing of Y's attacks Y."""
@@ -326,7 +327,7 @@ class DocContext:
 
     def asserted(self, trigger: Token, appeal: bool = False) -> bool:
         """False when the sentence negates, hedges, plans, conditions or asks (an appeal, if `appeal`, does not withhold)."""
-        if trigger.sent.text.rstrip().rstrip('"”’').endswith("?"):
+        if self._is_question(trigger.sent):
             return False
         node = trigger
         check_children = True
@@ -345,6 +346,13 @@ class DocContext:
             # A conjunct has its own negation and auxiliaries: "did not attend but endorsed".
             check_children = node.dep_ != "conj" or node.pos_ not in ("VERB", "AUX")
             node = node.head
+
+    def _is_question(self, sentence: Span) -> bool:
+        """Does the sentence ask (end with a question mark, before any closing quote)? Read once per sentence."""
+        asks = self._questions.get(sentence.start)
+        if asks is None:
+            asks = self._questions[sentence.start] = sentence.text.rstrip().rstrip('"”’').endswith("?")
+        return asks
 
     def governs(self, node: Token, appeal: bool = False) -> bool:
         """Is this word above the trigger one that withholds it ("refused", "backed away from")?"""
