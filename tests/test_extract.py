@@ -66,6 +66,8 @@ CASES = {
                              {("Westmoor Firefighters Association", E, "Yolanda Pryzbylski", None)}),
     "gave backing to": ("Former Gov. Archibald Quennell gave his backing to Celestine Amadi in the primary.",
                         {("Archibald Quennell", E, "Celestine Amadi", None)}),
+    "pointed the finger at": ("Sen. Horatio Linnell pointed the finger at Gov. Marguerite Sallowby over the delays.",
+                              {("Horatio Linnell", C, "Marguerite Sallowby", None)}),
     "took aim at": ("Sen. Horatio Linnell took aim at Gov. Marguerite Sallowby during the hearing.",
                     {("Horatio Linnell", C, "Marguerite Sallowby", None)}),
     "lashed out at": ("Mayor Ingmar Boyle lashed out at the Harbor Crest Port Authority after the strike.",
@@ -205,6 +207,9 @@ CASES = {
         {("Dorian Kettle", C, "Rowan Ellery", None)}),
     "dismissed Y as": (
         'Union president Fenwick Alderton on Friday dismissed Mayor Sigrid Holloway as "a caretaker with a ribbon-cutting habit."',
+        {("Fenwick Alderton", C, "Sigrid Holloway", None)}),
+    "dismissed Y's claims as, the label hung on the claims": (
+        "Union president Fenwick Alderton dismissed Mayor Sigrid Holloway's claims as nonsense.",
         {("Fenwick Alderton", C, "Sigrid Holloway", None)}),
     "quote that declares a vote": (
         '"I\'ll be voting for Imelda Roskovic, and so should you," Councilman Barnaby Thorne said on Monday.',
@@ -655,9 +660,18 @@ def test_a_plural_pronoun_stands_for_the_entities_named_together(extract, text, 
     assert extract(text) == expected
 
 
-def test_an_elided_act_is_done_by_the_one_named_after_as_did(extract):
-    assert extract("Councillor Ada Nwosu criticised Peter Lund's ruling, as did Rita Moss.") == {
-        ("Ada Nwosu", C, "Peter Lund", None), ("Rita Moss", C, "Peter Lund", None)}
+@pytest.mark.parametrize("text", [
+    "Councillor Ada Nwosu criticised Peter Lund's ruling, as did Rita Moss.",
+    "Councillor Ada Nwosu has criticised Peter Lund's ruling, and so has Rita Moss.",
+    "Councillor Ada Nwosu criticised Peter Lund's ruling, and Rita Moss did too.",
+])
+def test_an_elided_act_is_done_by_the_one_named_after_as_did(extract, text):
+    assert extract(text) == {("Ada Nwosu", C, "Peter Lund", None), ("Rita Moss", C, "Peter Lund", None)}
+
+
+def test_a_clause_of_its_own_after_and_did_is_no_elided_act(extract):
+    assert extract("Councillor Ada Nwosu criticised Peter Lund's ruling and did so loudly.") == {
+        ("Ada Nwosu", C, "Peter Lund", None)}
 
 
 @pytest.mark.parametrize("text,expected", [

@@ -399,10 +399,20 @@ class DocContext:
         return candidates
 
     def elided_subjects(self, trigger: Token) -> list[Arg]:
-        """'X criticised Y, as did Z': Z does the same to Y."""
-        return [a for c in trigger.children if c.dep_ == "advcl" and c.lemma_.lower() == "do"
-                and any(m.dep_ == "mark" and m.lower_ == "as" for m in c.children)
-                for a in self.args_of_deps(c, ("nsubj",))]
+        """'X criticised Y, as did Z', 'and so has Z', 'and Z did too': Z does the same to Y."""
+        found = []
+        for clause in trigger.children:
+            if clause.dep_ not in ("advcl", "conj") or clause.lemma_.lower() not in ("do", "have") \
+                    or any(c.dep_ in ("xcomp", "ccomp") for c in clause.children):
+                continue
+            # "as did Z", "so has Z": the subject is inverted, and the parser may take it for an object
+            if any(c.dep_ == "mark" and c.lower_ == "as" or c.dep_ == "advmod" and c.lower_ == "so" and c.i < clause.i
+                   for c in clause.children):
+                found += self.args_of_deps(clause, ("nsubj", "dobj"))
+            elif any(c.dep_ == "advmod" and c.lower_ == "too" for c in clause.children) \
+                    and not any(c.dep_ == "dobj" for c in clause.children):
+                found += self.args_of_deps(clause, ("nsubj",))
+        return found
 
     def amount(self, money: list[Money], at: int) -> Money | None:
         """The amount that leads to the recipient ("$2,900 to A and $1,500 to B"), else the nearest one."""

@@ -27,6 +27,9 @@ def _read_labelled_attack(ctx: DocContext, verb: Token) -> list[Candidate]:
     dismissive = verb.lemma_.lower() in ctx.vocab.dismissive_verbs
     label = [t for c in verb.children if c.dep_ == "prep" and c.lower_ == "as"
              or not dismissive and c.dep_ in ("oprd", "xcomp", "ccomp", "acomp") for t in c.subtree]
+    # 'dismissed Y's claims as nonsense': the parse may hang the "as" phrase on the object
+    label += [t for c in verb.children if c.dep_ == "dobj" for a in c.children if a.dep_ == "prep" and a.lower_ == "as"
+              for t in a.subtree]
     if not dismissive:  # 'called his rival, Y, "a fraud"': the parse hangs the quoted label on the object
         # also one apposition deeper: 'called his opponent, Treasurer Y, "a career politician"'
         chain = [c for c in verb.children if c.dep_ in ("dobj", "oprd")]
