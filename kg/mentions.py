@@ -129,6 +129,16 @@ class MentionFinder:
         self.campaign_offices = {tuple(o.split()) for o in names.get("campaign_offices", [])}
         self.title_nouns = {k: v for k, v in names.get("title_nouns", {}).items() if not k.startswith("_")}
         self.subordinate_title_words = set(names.get("subordinate_title_words", []))
+        self.office_shifting_words = set(names.get("office_shifting_words", [])) | self.subordinate_title_words
+        #: lower-case full name, and surname where only one holder has it -> [(role, first year, last year)]
+        self.offices: dict[str, list[tuple[str, int, int]]] = {}
+        surnames: dict[str, set[str]] = {}
+        for entry in names.get("offices", []):
+            self.offices.setdefault(entry["name"].lower(), []).append((entry["role"], entry["from"], entry["to"]))
+            surnames.setdefault(entry["name"].lower().rsplit(" ", 1)[-1], set()).add(entry["name"].lower())
+        for surname, holders in surnames.items():
+            if len(holders) == 1 and surname not in self.offices:
+                self.offices[surname] = self.offices[next(iter(holders))]
         self.committee_verbs = set(names.get("committee_verbs", []))
         self.speech_verbs = set(lexicon.relations["quotes"]["speech_verbs"])
         #: Verbs only someone does: a name the model left unlabelled that says, attacks or backs is somebody.
@@ -157,7 +167,9 @@ class MentionFinder:
                     self.gazetteer_openers.setdefault(words[0], []).append(words[1:])
 
     # -- finding names -------------------------------------------------
-    def __call__(self, doc: Doc) -> DocEntities:
+    def __call__(self, doc: Doc, published: str | None = None) -> DocEntities:
+        """The article's entities; `published` (the article's date, as written) dates the offices its
+        descriptions may name ("the prime minister")."""
         text = doc.text
         excluded = _pattern_tokens(doc, PARTY_TAG, text) | _pattern_tokens(doc, DATELINE, text) | _pattern_tokens(doc, WIRE_DATELINE, text)
         ballots = self._ballot_campaigns(doc, text, excluded)
@@ -182,7 +194,7 @@ class MentionFinder:
         token_cluster = {i: n for n, c in enumerate(clusters) for m in c.mentions for i in range(m.start, m.end)}
         entities = DocEntities(clusters, token_cluster, list(doc.sents))
         # descriptions first: "the governor accused him" binds "him" away from the governor
-        self._resolve_descriptions(doc, entities)
+        self._resolve_descriptions(doc, entities, _years(published))
         self._resolve_pronouns(doc, entities)
         return entities
 
@@ -717,14 +729,17 @@ class MentionFinder:
             w.lower() in self.org_keywords or w.lower() in self.corporate_suffixes or w == "&" for w in rest)
 
     # -- definite descriptions ---------------------------------------------
-    def _resolve_descriptions(self, doc: Doc, entities: DocEntities) -> None:
+    def _resolve_descriptions(self, doc: Doc, entities: DocEntities, years: tuple[int, int] | None) -> None:
         """'the commissioner', 'the former governor', 'the union president': a person named earlier with that role.
 
         A person's roles are the title written before the name ("Port Commissioner Dana Whitcomb",
         "Gov. Felix Brandt": the governor) and the noun in apposition to it ("Ramona Ellery, the port
         commissioner"). A definite noun phrase whose head is one such role refers to the one person
-        who held it before; when several did, or none, it stays unresolved.
+        who held it before; when several did, or none, it stays unresolved. When the article gives the
+        role to no one, a well-known office ("the prime minister") refers to the one person the article
+        names who held it in the article's years.
         """
+        held = self._offices_held(entities, years)
         roles: dict[str, list[tuple[int, int]]] = {}  # role -> [(token where it was given, cluster index)]
         for index, cluster in enumerate(entities.clusters):
             if cluster.type != "PERSON" and not cluster.person_like:
@@ -742,15 +757,18 @@ class MentionFinder:
                                 and (c.lemma_.lower(),) in self.titles_by_first.get(c.lemma_.lower(), ())]
                 for noun in role_nouns:
                     roles.setdefault(self._roles(noun)[-1], []).append((min(noun.i, m.start), index))
-        if not roles:
+        if not roles and not held:
             return
-        heads = {r.rsplit(" ", 1)[-1] for r in roles}
+        heads = {r.rsplit(" ", 1)[-1] for r in [*roles, *held]}
         heads |= {k for k, v in self.title_nouns.items() if v in heads}
         for token in doc:
             if token.pos_ != "NOUN" or token.lemma_.lower() not in heads or token.i in entities.token_cluster \
                     or token.dep_ in ("compound", "appos"):
                 continue
             holders = next((roles[r] for r in self._roles(token) if r in roles), None)
+            if holders is None:
+                office = next((held[r] for r in self._office_roles(token) if r in held), set())
+                holders = [(-1, index) for index in office] or None
             if not holders or not any(
                     c.dep_ == "det" and c.lower_ in ("the", "this", "that") or c.dep_ == "poss" and c.pos_ != "PRON"
                     for c in token.children):
@@ -761,6 +779,29 @@ class MentionFinder:
             if len(before) == 1:
                 entities.token_cluster[token.i] = before.pop()
                 entities.descriptions.add(token.i)
+
+    def _offices_held(self, entities: DocEntities, years: tuple[int, int] | None) -> dict[str, set[int]]:
+        """Role -> the article's people who held it in the article's years (none without a date)."""
+        held: dict[str, set[int]] = {}
+        if years is None:
+            return held
+        first, last = years
+        for index, cluster in enumerate(entities.clusters):
+            if cluster.type == "PERSON":
+                for role, start, end in self.offices.get(cluster.name.lower(), ()):
+                    if start <= last and first <= end:
+                        held.setdefault(role, set()).add(index)
+        return held
+
+    def _office_roles(self, noun: Token) -> list[str]:
+        """The offices a description may name, longest first: 'the British prime minister' -> 'british prime
+        minister', 'prime minister', 'minister'; 'the Lib Dem leader' -> 'lib dem leader', 'dem leader',
+        'leader'. A deputy, shadow or former one names only its whole self ('deputy prime minister')."""
+        lemma = noun.lemma_.lower()
+        modifiers = [c.lower_ for c in noun.children if c.dep_ in ("amod", "compound", "nmod") and c.i < noun.i]
+        if any(w in self.office_shifting_words for w in modifiers):
+            return [" ".join([*modifiers, lemma])]
+        return [" ".join([*modifiers[k:], lemma]) for k in range(len(modifiers) + 1)]
 
     @staticmethod
     def _name_follows(doc: Doc, entities: DocEntities, at: int) -> bool:
@@ -1037,6 +1078,12 @@ def _opens_sentence(token: Token) -> bool:
     while i >= 0 and (token.doc[i].is_quote or token.doc[i].is_space):
         i -= 1
     return i < token.sent.start or token.doc[i].text in (".", "!", "?", ":") or "\n" in token.doc[i].text
+
+
+def _years(published: str | None) -> tuple[int, int] | None:
+    """The first and last year a publication date names ('December 31, 2017', '2004-2005'), if any."""
+    years = [int(y) for y in re.findall(r"\b(1[89]\d\d|2\d\d\d)\b", published or "")]
+    return (min(years), max(years)) if years else None
 
 
 def _clause_subject(token: Token) -> bool:

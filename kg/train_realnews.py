@@ -54,7 +54,8 @@ def labelled_articles(labels: Iterable[Path], articles_dir: Path) -> list[dict]:
                 article = texts.get(facts["id"])
                 if article is None:
                     raise SystemExit(f"{path}: article {facts['id']} is not in {articles_dir}")
-                items.append({**facts, "title": article.get("title"), "text": article["text"]})
+                items.append({**facts, "title": article.get("title"), "published": article.get("published"),
+                              "text": article["text"]})
     return items
 
 
@@ -78,10 +79,10 @@ def pair_rows(items: Sequence[dict], model: str | None = None) -> tuple[list[dic
     finder, vocab = MentionFinder(lexicon), Vocabulary(lexicon)
     rows, labels, groups = [], [], []
     for item in items:
-        article = Article(id=item["id"], text=item["text"], title=item.get("title"))
+        article = Article(id=item["id"], text=item["text"], title=item.get("title"), published=item.get("published"))
         doc = nlp(reading_text(article))
         headline = len(doc.text) - len(article.text)
-        ctx = DocContext(vocab, doc, finder(doc))
+        ctx = DocContext(vocab, doc, finder(doc, article.published))
         gold, optional = _evidence(item, "relations"), _evidence(item, "optional")
         for sentence in doc.sents:
             start, end = sentence.start_char - headline, sentence.end_char - headline

@@ -35,6 +35,17 @@ def test_user_file_merges_over_packaged_entries(tmp_path):
     assert "greens" in lexicon.names["groups"] and "endorse" in lexicon.verbs
 
 
+def test_user_office_holder_names_the_description(nlp, lexicon, tmp_path):
+    extra = tmp_path / "extra.json"
+    holder = {"name": "Teodor Kasprzak", "role": "governor", "from": 2019, "to": 2023}
+    extra.write_text(json.dumps({"names": {"offices": [holder]}, "verbs": {"pummel": {"predicate": "CRITICIZED"}}}))
+    text = "Teodor Kasprzak cut the budget. Sen. Odalys Brandvik pummeled the governor."
+    article = Article("t", text, published="May 2, 2021")
+    graph = ArticleExtractor(load_lexicon(extra))(article, nlp(text))
+    names = {e.id: e.name for e in graph.entities}
+    assert {(names[r.subject], names[r.object]) for r in graph.relations} == {("Odalys Brandvik", "Teodor Kasprzak")}
+
+
 @pytest.mark.parametrize("content", [
     "{not json",
     "[1, 2]",

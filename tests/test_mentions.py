@@ -251,6 +251,43 @@ def test_a_name_after_a_descriptions_comma_is_seen_however_it_is_parsed(find, te
     assert MentionFinder._name_follows(doc, entities, candidate.i + 1) is follows
 
 
+@pytest.fixture
+def find_dated(nlp, lexicon):
+    finder = MentionFinder(lexicon)
+
+    def run(text, published):
+        doc = nlp(text)
+        return doc, finder(doc, published)
+    return run
+
+
+def _description(doc, entities, word):
+    noun = [t for t in doc if t.text == word][-1]
+    cluster = entities.at(noun)
+    return cluster.name if cluster is not None else None
+
+
+@pytest.mark.parametrize("text, published, holder", [
+    ("Tony Blair toured a school. Later the prime minister spoke.", "2004-2005", "Tony Blair"),
+    ("Mr Blair toured a school. Later the prime minister spoke.", "March 3, 2005", "Blair"),
+    ("Tony Blair toured a school. Later the prime minister spoke.", "June 1, 2017", None),  # not in office then
+    ("Tony Blair toured a school. Later the prime minister spoke.", None, None),  # no date, no knowing who held it
+    ("Tony Blair toured a school. Later the former prime minister spoke.", "2005", None),
+    ("Gordon Brown toured a school. Later the shadow chancellor spoke.", "2005", None),
+    ("Tony Blair and Gordon Brown toured a school. Later the chancellor spoke.", "2005", "Gordon Brown"),
+    ("Gordon Brown met Gerhard Schroeder. Later the chancellor spoke.", "2004", None),  # two chancellors
+])
+def test_a_well_known_office_refers_to_its_holder_in_the_articles_years(find_dated, text, published, holder):
+    doc, entities = find_dated(text, published)
+    word = "chancellor" if "chancellor" in text else "minister"
+    assert _description(doc, entities, word) == holder
+
+
+def test_a_title_given_in_the_article_outranks_the_office_list(find_dated):
+    doc, entities = find_dated("Tony Blair met Prime Minister Orla Penhallow. Later the prime minister spoke.", "2005")
+    assert _description(doc, entities, "minister") == "Orla Penhallow"
+
+
 def test_definite_description_needs_an_earlier_holder(find):
     doc, entities = find("The governor has clashed with the port for months. Gov. Felix Brandt spoke on Friday.")
     governor = next(t for t in doc if t.text == "governor")

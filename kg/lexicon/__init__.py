@@ -66,6 +66,7 @@ def load_lexicon(extra: str | Path | None = None, without: Iterable[str] = ()) -
     relations = _read(package / "relations.json")
     names = _read(package / "names.json")
     names["gazetteer"] = _read(package / "gazetteer.json")["entries"]
+    names["offices"] = _read(package / "offices.json")["entries"]
     if extra is not None:
         user = _read(Path(extra))
         if not isinstance(user, dict):
