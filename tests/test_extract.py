@@ -463,6 +463,10 @@ NOTHING = {
     "has yet to endorse": "The Carvers Union has yet to endorse Lionel Drayton in the mayoral race.",
     "withdrew endorsement": "Sen. Imogen Talbott withdrew her endorsement of Rupert Galeano after the indictment.",
     "negation in reported clause": "Gov. Casimir Woldemar said he would not endorse Rep. Nadia Fenwright.",
+    "a fault word the reported clause negates": "Gov. Casimir Woldemar said the Fenwright plans were not racist.",
+    "a fault word that modifies another noun": "Gov. Casimir Woldemar said Nadia Fenwright was seeking disaster funding.",
+    "a fault word in a relative clause about someone else": (
+        "Gov. Casimir Woldemar said the Fenwright campaign gave emails to Rufus Hale, an adviser who admitted lying."),
     "hedge may": "The Seafarers Council may endorse Rep. Ignatius Holtby later this month.",
     "expected to": "Mayor Lucius Brandauer is expected to back Councilwoman Orla Benningfield next week.",
     "an appeal to give is no gift": "Mayor Rhea Dunmore urged donors to give $500 to Councilman Enzo Falk.",

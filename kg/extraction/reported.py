@@ -43,9 +43,30 @@ def _about(ctx: DocContext, clause: Token) -> list[Arg]:
 
 def _finds_fault(ctx: DocContext, clause: Token) -> bool:
     """A fault-finding phrase in the clause ("do not add up"), or a fault-finding word in a clause
-    that is not negated ("did not deceive") nor hedged or conditional."""
+    that is not negated ("did not deceive") nor hedged or conditional.
+
+    A word counts only where it speaks of the clause's own subject: not negated on its way up
+    ("are not racist"), not a modifier of another noun ("disaster aid"), and not inside a relative
+    clause about someone else ("emails involving Z, an adviser who admitted lying")."""
     text = " ".join(t.lower_ for t in clause.subtree)
     if any(phrase in text for phrase in ctx.vocab.fault_phrases):
         return True
     words = ctx.vocab.fault_words
-    return not ctx.blocked_by_children(clause) and any(t.lemma_.lower() in words or t.lower_ in words for t in clause.subtree)
+    if ctx.blocked_by_children(clause):
+        return False
+    subjects = {c.i for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")}
+    return any((t.lemma_.lower() in words or t.lower_ in words) and _speaks_of_subject(ctx, t, clause, subjects)
+               for t in clause.subtree)
+
+
+def _speaks_of_subject(ctx: DocContext, word: Token, clause: Token, subjects: set[int]) -> bool:
+    if word.dep_ == "compound":
+        return False
+    node = word
+    while node.i != clause.i:
+        if node.i != word.i and ctx.blocked_by_children(node):
+            return False
+        if node.dep_ == "relcl" and node.head.i not in subjects:
+            return False
+        node = node.head
+    return True
