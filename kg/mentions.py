@@ -28,6 +28,8 @@ from kg.records import ENTITY_LABELS
 ARABIC_ARTICLES = ("al", "el")
 ARABIC_ARTICLE = re.compile(rf"^(?:{'|'.join(ARABIC_ARTICLES)})-", re.IGNORECASE)
 PARTY_TAG = re.compile(r"\(\s*(?:[DRIL]|Dem|Rep|Ind|GOP)\.?\s*[-–]\s*[A-Z][A-Za-z. ]{0,20}\)")
+#: "Boeing Co (BA.N)", "(GLEN.L)", "(005930.KS)": a stock ticker after a company's name is no name of its own.
+TICKER = re.compile(r"\(\s*(?:[A-Z0-9]{1,6}\.[A-Z]{1,3}(?:\s*[,;]\s*|\s+and\s+)?)+\s*\)")
 #: "PORT ADLEY, Ost. - ...", "KELLMOOR — ...": the place a text or paragraph was filed from, not an actor in it.
 CAPITAL = "A-ZÀ-ÖØ-Þ"
 DATELINE = re.compile(
@@ -158,6 +160,12 @@ class MentionFinder:
         #: name key of every form -> (the entry's name, its type)
         self.gazetteer = {_key(form): (entry["name"], entry["type"]) for entry in names.get("gazetteer", [])
                           for form in (entry["name"], *entry.get("aliases", []))}
+        #: known names joined by "and", "&" or commas, which a run of capitalised words would cut
+        #: ("Bureau of Alcohol, Tobacco, Firearms and Explosives"): found in the text before any run
+        joined = sorted({form for entry in names.get("gazetteer", []) for form in (entry["name"], *entry.get("aliases", []))
+                         if re.search(r" and |, | & ", form)}, key=len, reverse=True)
+        self.joined_names = re.compile(r"\b(?:%s)\b" % "|".join(re.escape(f).replace(r"\ ", r"\s+") for f in joined)) \
+            if joined else None
         #: first word -> the other words of every known name of several capitalised words
         self.gazetteer_openers: dict[str, list[tuple[str, ...]]] = {}
         for entry in names.get("gazetteer", []):
@@ -171,10 +179,10 @@ class MentionFinder:
         """The article's entities; `published` (the article's date, as written) dates the offices its
         descriptions may name ("the prime minister")."""
         text = doc.text
-        excluded = _pattern_tokens(doc, PARTY_TAG, text) | _pattern_tokens(doc, DATELINE, text) | _pattern_tokens(doc, WIRE_DATELINE, text)
-        ballots = self._ballot_campaigns(doc, text, excluded)
-        excluded |= {i for m in ballots for i in range(m.start, m.end)}
-        mentions = list(ballots)
+        excluded = set().union(*(_pattern_tokens(doc, pattern, text) for pattern in (PARTY_TAG, DATELINE, WIRE_DATELINE, TICKER)))
+        mentions = self._joined_names(doc, text, excluded)
+        mentions += self._ballot_campaigns(doc, text, excluded | {i for m in mentions for i in range(m.start, m.end)})
+        excluded |= {i for m in mentions for i in range(m.start, m.end)}
         capitalised = [t.text[:1].isupper() for t in doc]
         i = 0
         while i < len(doc):
@@ -208,6 +216,18 @@ class MentionFinder:
             return None
         canonical, kind = self.gazetteer.get(_key(party), (None, "NORP"))
         return Mention(token.i, token.i + 1, party, Counter({kind: 10}), canonical=canonical)
+
+    def _joined_names(self, doc: Doc, text: str, excluded: set[int]) -> list[Mention]:
+        """'the Centers for Medicare and Medicaid Services': a known name with a connector inside, whole."""
+        found = []
+        for match in self.joined_names.finditer(text) if self.joined_names else ():
+            span = doc.char_span(match.start(), match.end())
+            if span is None or any(i in excluded for i in range(span.start, span.end)):
+                continue
+            canonical, kind = self.gazetteer[_key(match.group(0))]
+            found.append(Mention(span.start, span.end, _clean_name(span.text), Counter({kind: 10 * len(span)}),
+                                 canonical=canonical))
+        return found
 
     def _ballot_campaigns(self, doc: Doc, text: str, excluded: set[int]) -> list[Mention]:
         """'Yes on 12', 'No on Measure B', 'the Yes on 14 Coalition': campaigns for or against a ballot measure."""
@@ -498,13 +518,22 @@ class MentionFinder:
         return not (doc[at].ent_type_ in ("ORG", "FAC", "WORK_OF_ART", "EVENT", "LAW", "PRODUCT") and doc[at].ent_iob_ == "B")
 
     def _role_before_name(self, lowers: dict[int, str], start: int, end: int) -> int | None:
-        """'Democrat Ralph Northam', 'Texas Republican Blake Farenthold': where the name after a party or role word starts."""
+        """'Democrat Ralph Northam', 'Texas Republican Blake Farenthold', 'New York Republican Zeldin' (a
+        headline's surname): where the name after a party or role word starts."""
         for at in range(end - 2, start - 1, -1):
             for n in (2, 1):
+                rest = [lowers[i] for i in range(at + n, end)]
                 if at + n < end and tuple(lowers[at + k] for k in range(n)) in self.role_words \
-                        and self._person_like([lowers[i] for i in range(at + n, end)]):
+                        and (self._person_like(rest) or at > start and self._surname_like(rest)
+                             and not CONNECTORS & {lowers[i] for i in range(start, end)}):
                     return at + n
         return None
+
+    def _surname_like(self, words: list[str]) -> bool:
+        """One plain word that is no organisation, group, place or role word."""
+        return len(words) == 1 and re.fullmatch(r"[a-z][a-z'’\-]*", words[0]) is not None and not (
+            words[0] in self.org_keywords or words[0] in self.corporate_suffixes or words[0] in self.groups
+            or words[0] in known_places() or (words[0],) in self.role_words)
 
     def _bare_role(self, span: Span) -> bool:
         """'Michigan Democrat', 'Texas Republican': a place and a party word describe someone named elsewhere."""
@@ -659,9 +688,11 @@ class MentionFinder:
                 if other is cluster or other.type == "PERSON" or len(other.name.split()) < 2:
                     continue
                 letters = cluster.name.replace(".", "")
-                if any(initials.startswith(letters[:2]) and (
-                    initials == letters or any(_bracketed_after(doc, m, cluster) for m in other.mentions)
-                ) for initials in (_initials(other.name), _initials(other.name, small_words=True))):
+                # right after the name in brackets its letters need only come in the name's order:
+                # "Department of Health and Human Services (HHS)"
+                if any(initials == letters or (initials.startswith(letters[:2]) or _in_order(letters, initials)) and any(
+                        _bracketed_after(doc, m, cluster) for m in other.mentions)
+                       for initials in (_initials(other.name), _initials(other.name, small_words=True))):
                     merged[id(cluster)] = other
                     break
         result = []
@@ -1019,6 +1050,12 @@ def _winner(votes: Counter) -> str:
 def _initials(name: str, small_words: bool = False) -> str:
     """'Council of Retired Workers' -> 'CRW', or 'CORW' counting the small words."""
     return "".join(w[0].upper() for w in name.split() if small_words or w[0].isupper())
+
+
+def _in_order(letters: str, initials: str) -> bool:
+    """Every letter of `letters` among `initials`, in order ('HHS' in 'DHHS')."""
+    rest = iter(initials)
+    return all(letter in rest for letter in letters)
 
 
 def _bracketed_after(doc: Doc, mention: Mention, acronym: Cluster) -> bool:

@@ -526,3 +526,47 @@ def test_party_adjective_opening_a_name_with_of_stays(find):
 def test_known_place_with_a_compass_part_is_a_place(find, text, place):
     _, entities = find(text)
     assert (place, "GPE") in names(entities)
+
+
+def test_a_stock_ticker_after_a_company_is_no_name(find):
+    _, entities = find("Harborline Freight Co (HBF.N) and Kestrel Mills (KML.L) won contracts on Monday.")
+    assert names(entities) == {("Harborline Freight Co", "ORG"), ("Kestrel Mills", "ORG")}
+
+
+@pytest.mark.parametrize("text", [
+    "Chief Executive Officer Ottilie Varga said costs rose.",
+    "Welshman Ottilie Varga won the final on Monday.",
+])
+def test_a_role_written_before_a_name_stays_off_it(find, text):
+    _, entities = find(text)
+    assert names(entities) == {("Ottilie Varga", "PERSON")}
+
+
+def test_a_headline_party_word_before_a_surname_stays_off_it(find):
+    _, entities = find("Ohio Republican Varga backs tax bill")
+    assert ("Varga", "PERSON") in names(entities)
+
+
+def test_an_organisation_with_of_keeps_a_role_word_inside_it(find):
+    _, entities = find("The National Federation of Independent Business backed the bill.")
+    assert names(entities) == {("National Federation of Independent Business", "ORG")}
+
+
+@pytest.mark.parametrize("text, name", [
+    ("Agents of the Bureau of Alcohol, Tobacco, Firearms and Explosives reviewed the rule.",
+     "Bureau of Alcohol, Tobacco, Firearms and Explosives"),
+    ("The Centers for Medicare and Medicaid Services said costs rose.", "Centers for Medicare and Medicaid Services"),
+])
+def test_a_known_name_joined_by_and_or_commas_is_whole(find, text, name):
+    _, entities = find(text)
+    assert names(entities) == {(name, "ORG")}
+
+
+def test_an_acronym_in_brackets_joins_the_name_whose_initials_hold_it_in_order(find):
+    _, entities = find("The Office of Harbor and Dock Safety (HDS) fined the port. HDS said it would appeal.")
+    assert names(entities) == {("Office of Harbor and Dock Safety", "ORG")}
+
+
+def test_a_word_cut_from_anti_is_no_name(find):
+    _, entities = find("The council condemned anti-Semitism and anti-Semitic remarks on Monday.")
+    assert names(entities) == set()
