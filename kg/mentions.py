@@ -1032,9 +1032,16 @@ def _clean_name(text: str) -> str:
     return re.sub(r"(?:'s|’s|')$", "", text).strip()
 
 
+#: Abbreviated words of organisation names, read as the word ("Energy Dept." is the Energy Department).
+ABBREVIATED_WORDS = {"dept": "department", "depts": "departments", "govt": "government", "assn": "association",
+                     "natl": "national", "intl": "international", "univ": "university"}
+
+
 def _key(name: str) -> str:
-    """Names that differ only in case, punctuation or a hyphen for a space ("Kilroy Silk", "Kilroy-Silk") are one."""
-    return re.sub(r"[^\w ]", "", name.lower().replace("-", " ")).strip()
+    """Names that differ only in case, punctuation, a hyphen for a space ("Kilroy Silk", "Kilroy-Silk") or an
+    abbreviated word ("Energy Dept.") are one."""
+    words = re.sub(r"[^\w ]", "", name.lower().replace("-", " ")).split()
+    return " ".join(ABBREVIATED_WORDS.get(w, w) for w in words)
 
 
 def _winner(votes: Counter) -> str:

@@ -570,3 +570,13 @@ def test_an_acronym_in_brackets_joins_the_name_whose_initials_hold_it_in_order(f
 def test_a_word_cut_from_anti_is_no_name(find):
     _, entities = find("The council condemned anti-Semitism and anti-Semitic remarks on Monday.")
     assert names(entities) == set()
+
+
+def test_an_abbreviated_word_joins_the_name_written_out(find):
+    _, entities = find("The Harbor Department said on Monday it would appeal. The Harbor Dept. later agreed.")
+    assert names(entities) == {("Harbor Department", "ORG")}
+
+
+def test_a_company_word_at_the_end_makes_an_organisation(find):
+    _, entities = find("Kestrel Fire Solutions sued the state on Monday.")
+    assert names(entities) == {("Kestrel Fire Solutions", "ORG")}
