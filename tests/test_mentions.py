@@ -580,3 +580,8 @@ def test_an_abbreviated_word_joins_the_name_written_out(find):
 def test_a_company_word_at_the_end_makes_an_organisation(find):
     _, entities = find("Kestrel Fire Solutions sued the state on Monday.")
     assert names(entities) == {("Kestrel Fire Solutions", "ORG")}
+
+
+def test_a_law_or_programme_written_as_an_acronym_is_no_name(find):
+    _, entities = find("Senator Ottilie Varga debated DACA, NAFTA and the NDAA on Monday.")
+    assert names(entities) == {("Ottilie Varga", "PERSON")}
