@@ -52,8 +52,10 @@ def _read_quoted(ctx: DocContext, verb: Token, cues: re.Pattern, predicate: str,
     if not quote or not _cue_asserted(ctx, quote, cues) or not ctx.asserted(verb):
         return []
     speakers = ctx.subjects(verb)
-    targets = ctx.prep_args(verb, ["of", "about"]) or ctx.quoted_names(
-        quote, exclude={a.cluster.name for a in speakers}) or _reported_subject(ctx, verb) or _referent(ctx, sent, speakers)
+    named = ctx.quoted_names(quote, exclude={a.cluster.name for a in speakers})
+    if predicate == "CRITICIZED":
+        named = [a for a in named if _spoken_of(ctx, a)]
+    targets = ctx.prep_args(verb, ["of", "about"]) or named or _reported_subject(ctx, verb) or _referent(ctx, sent, speakers)
     return ctx.pairs(speakers, predicate, targets, verb, rule, None)
 
 
@@ -75,9 +77,34 @@ def _read_context_quotes(ctx: DocContext) -> list[Candidate]:
         for cues, predicate in ((ctx.vocab.attack_cues, "CRITICIZED"), (ctx.vocab.endorsement_cues, "ENDORSES")):
             if _cue_asserted(ctx, quote, cues):
                 targets = ctx.quoted_names(quote, exclude={a.cluster.name for a in speakers})
+                if predicate == "CRITICIZED":
+                    targets = [a for a in targets if _spoken_of(ctx, a)]
                 candidates += ctx.pairs(speakers, predicate, targets, doc[start], "quote-context", None,
                                           lemma=verb.lemma_.lower())
     return candidates
+
+
+#: How a name inside a subject hangs on its way up to it: "the hypocrisy of the White House", "Y's proposals".
+_INSIDE_A_NOUN_PHRASE = {"poss", "pobj", "compound", "appos", "conj", "cc", "amod", "nmod", "case"}
+
+
+def _spoken_of(ctx: DocContext, arg: Arg) -> bool:
+    """Is the name a quote attacks what the quote speaks of: a subject, or inside one ("Y's plans are a
+    shambles", "the hypocrisy of Y is glaring")? A name the quote only mentions on the way ("toxic for
+    Y", "ruinous to Y's budget", "make Y less accountable") is not its target."""
+    token = ctx.doc[arg.at]
+    while token.head.i != token.i and ctx.entities.token_cluster.get(token.head.i) == ctx.entities.token_cluster.get(token.i):
+        token = token.head  # the head of the name itself
+    faulted = [token, token.head] if token.dep_ in ("poss", "compound", "amod", "nmod") else [token]
+    if any(c.dep_ == "amod" and c.i < noun.i and ctx.vocab.attack_cues.search(c.text) for noun in faulted for c in noun.children):
+        return True  # "a failed Tory past", "Y's reckless plans": the fault is found with Y or what is Y's
+    while token.head.i != token.i:
+        if token.dep_ in ("nsubj", "nsubjpass", "attr") or token.dep_ == "pobj" and token.head.lower_ == "than":
+            return True  # "nobody has done more damage than Y": the one compared is the one spoken of
+        if token.dep_ not in _INSIDE_A_NOUN_PHRASE and not (token.dep_ == "prep" and token.head.pos_ in ("NOUN", "PROPN")):
+            return False
+        token = token.head
+    return False
 
 
 def _reported_subject(ctx: DocContext, verb: Token) -> list[Arg]:
