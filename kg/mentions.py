@@ -996,11 +996,15 @@ def _clause_subjects(token: Token, speech_verbs: set[str] = frozenset()) -> set[
         if reporter is not None:
             verb = reporter
             continue
-        for c in verb.children:
-            if c.dep_ in SUBJECT_DEPS:
-                # "Alvarez's opponent accused him": the possessor is not the subject, and may be "him"
-                owners = {t.i for o in c.children if o.dep_ == "poss" for t in o.subtree}
-                subjects.update(t.i for t in c.subtree if t.i not in owners)
+        own = [c for c in verb.children if c.dep_ in SUBJECT_DEPS]
+        for c in own:
+            # "Alvarez's opponent accused him": the possessor is not the subject, and may be "him"
+            owners = {t.i for o in c.children if o.dep_ == "poss" for t in o.subtree}
+            subjects.update(t.i for t in c.subtree if t.i not in owners)
+        # a subordinate clause with a subject of its own binds only that one: in "X denied it, although Z
+        # backed him", "him" may be X
+        if own and verb.dep_ == "advcl" and any(c.dep_ == "mark" for c in verb.children):
+            break
         if verb.dep_ in ("advcl", "xcomp", "conj", "prep", "pcomp") and verb.head is not verb:
             verb = verb.head
         else:

@@ -585,3 +585,9 @@ def test_a_company_word_at_the_end_makes_an_organisation(find):
 def test_a_law_or_programme_written_as_an_acronym_is_no_name(find):
     _, entities = find("Senator Ottilie Varga debated DACA, NAFTA and the NDAA on Monday.")
     assert names(entities) == {("Ottilie Varga", "PERSON")}
+
+
+def test_a_pronoun_in_a_subordinate_clause_with_its_own_subject_may_be_the_main_subject(find):
+    doc, entities = find("Tobias Rehn denied the claims, although Sen. Oriel Madsen backed him.")
+    him = next(t for t in doc if t.lower_ == "him")
+    assert entities.at(him).name == "Tobias Rehn"
