@@ -157,6 +157,7 @@ class MentionFinder:
         self.owned_things = set(lexicon.relations.get("owned_things", {}).get("words", []))
         self.place_first_words = set(names.get("place_first_words", []))
         self.compass_parts = set(names.get("compass_parts", []))
+        self.hyphen_suffix_words = set(names.get("hyphen_suffix_words", []))
         #: name key of every form -> (the entry's name, its type)
         self.gazetteer = {_key(form): (entry["name"], entry["type"]) for entry in names.get("gazetteer", [])
                           for form in (entry["name"], *entry.get("aliases", []))}
@@ -296,6 +297,10 @@ class MentionFinder:
             elif token.text == "-" and not doc[end - 1].whitespace_ and not token.whitespace_ and end + 1 < len(doc) \
                     and self._is_name_word(doc[end + 1]) and not self._two_places(doc[end - 1], doc[end + 1]):
                 end += 2  # "Kilroy-Silk"; not "Republican-controlled", "Chicago-based", "U.S.-Pakistan"
+            elif token.text == "-" and not doc[end - 1].whitespace_ and not token.whitespace_ and end + 1 < len(doc) \
+                    and re.fullmatch(r"[a-z]{1,4}", doc[end + 1].text) and doc[end + 1].lower_ not in self.hyphen_suffix_words \
+                    and doc[end - 1].ent_type_ == "PERSON":
+                end += 2  # "Moon Jae-in", "Kim Dae-jung": a lower-case part of a person's given name
             elif (token.lower_ in ("of", "for", "and", "&", "on") or token.lower_ == "to" and end + 1 < len(doc) and (
                     token.tag_ == "TO" or doc[end + 1].lower_ in self.committee_verbs)) and end + 1 < len(doc) \
                     and self._is_name_word(doc[end + 1]):
@@ -402,8 +407,10 @@ class MentionFinder:
             return self._mention(inner)  # "Trump White House", "BBC Michael Howard": a name glued to a known one
         if len(span) == 1 and span[0].ent_type_ in ("GPE", "NORP") and _joins_two_places(span.text):
             return None  # "U.S.-Pakistan talks", "U.S.-Canadian": two places side by side describe a thing
-        if len(span) > 1 and all(t.text.isupper() for t in span if t.is_alpha) and any(len(t.text) >= 6 for t in span):
-            return None  # "TERRITORIAL SYSTEM": a heading in capitals
+        if len(span) > 1 and all(t.text.isupper() for t in span if t.is_alpha) and any(len(t.text) >= 6 for t in span) \
+                or len(span) == 1 and span.text.isalpha() and span.text.isupper() and len(span.text) >= 7 \
+                and span.text.lower() not in known_places():
+            return None  # "TERRITORIAL SYSTEM", "INDIVIDUAL": a heading in capitals; acronyms are shorter
         last = span[-1].lower_
         if len(span) == 1 and span[0].lower_ in self.org_keywords:
             return Mention(span.start, span.end, name, Counter({"ORG": 1}), generic=True)  # "Union backs X": which union?
@@ -607,7 +614,9 @@ class MentionFinder:
         return votes
 
     def _person_like(self, words: list[str]) -> bool:
-        """Two or three plain capitalised words with nothing of an organisation about them."""
+        """Two or three plain capitalised words with nothing of an organisation about them ("Moon Jae-in" is
+        two: a hyphen joins the parts of a word)."""
+        words = " ".join(words).replace(" - ", "-").split()
         return 2 <= len(words) <= 3 and not any(
             w in self.org_keywords or w in self.corporate_suffixes or w in self.groups for w in words
         ) and all(re.fullmatch(r"[a-z][a-z'’\-]*", w) for w in words)

@@ -591,3 +591,26 @@ def test_a_pronoun_in_a_subordinate_clause_with_its_own_subject_may_be_the_main_
     doc, entities = find("Tobias Rehn denied the claims, although Sen. Oriel Madsen backed him.")
     him = next(t for t in doc if t.lower_ == "him")
     assert entities.at(him).name == "Tobias Rehn"
+
+
+@pytest.mark.parametrize("text, name", [
+    ("Prof Ottilie Varga said the vote was close.", "Ottilie Varga"),
+    ("President Moon Jae-in spoke on Monday.", "Moon Jae-in"),
+])
+def test_a_name_is_read_whole_and_without_its_title(find, text, name):
+    _, entities = find(text)
+    assert names(entities) == {(name, "PERSON")}
+
+
+def test_a_hyphenated_modifier_after_a_name_is_no_part_of_it(find):
+    _, entities = find("The Varga-led effort failed on Monday, Ottilie Varga said.")
+    assert names(entities) == {("Ottilie Varga", "PERSON")}
+
+
+@pytest.mark.parametrize("text", [
+    "The S&P 500 rose and the Nasdaq Composite fell on Monday.",
+    "INDIVIDUAL INVESTORS: markets fell on Monday.",
+])
+def test_stock_indexes_and_headings_in_capitals_are_no_names(find, text):
+    _, entities = find(text)
+    assert names(entities) == set()
