@@ -1,4 +1,5 @@
-"""Names of countries and their subdivisions (states, counties, regions), from pycountry's ISO 3166 tables.
+"""Names of countries and their subdivisions (states, counties, regions), from pycountry's ISO 3166 tables,
+and well-known cities and regions those tables leave out (kg/lexicon/places.json).
 
 The small spaCy model types many places as organisations or people ("New Zealand" ORG, "Derbyshire"
 PERSON); a name that is a known place counts as place evidence when mentions vote on an entity's type.
@@ -6,12 +7,15 @@ PERSON); a name that is a known place counts as place evidence when mentions vot
 
 from __future__ import annotations
 
+import json
 from functools import lru_cache
+from importlib.resources import files
 
 
 @lru_cache(maxsize=1)
 def known_places() -> frozenset[str]:
-    """Lower-case names of every country (official short and common names) and subdivision."""
+    """Lower-case names of every country (official short and common names) and subdivision, and the
+    well-known cities and regions of kg/lexicon/places.json."""
     import pycountry
 
     names = set()
@@ -21,4 +25,6 @@ def known_places() -> frozenset[str]:
         if common:
             names.add(common.lower())
     names.update(subdivision.name.lower() for subdivision in pycountry.subdivisions)
+    packaged = files("kg") / "lexicon" / "places.json"
+    names.update(json.loads(packaged.read_text(encoding="utf-8"))["names"])
     return frozenset(names)

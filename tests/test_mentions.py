@@ -614,3 +614,13 @@ def test_a_hyphenated_modifier_after_a_name_is_no_part_of_it(find):
 def test_stock_indexes_and_headings_in_capitals_are_no_names(find, text):
     _, entities = find(text)
     assert names(entities) == set()
+
+
+@pytest.mark.parametrize("text, place", [
+    ("The storm hit Boston on Monday.", "Boston"),
+    ("Russia annexed Crimea in 2014.", "Crimea"),
+    ("Voters in Wales backed the plan.", "Wales"),
+])
+def test_a_well_known_city_or_region_is_a_place(find, text, place):
+    _, entities = find(text)
+    assert (place, "GPE") in names(entities)
