@@ -41,6 +41,8 @@ DATELINE = re.compile(
 WIRE_DATELINE = re.compile(rf"\b[{CAPITAL}][{CAPITAL}.'’]+(?:[ /][{CAPITAL}][{CAPITAL}.'’]+)*(?=\s*\([A-Za-z. ]{{1,20}}\)\s[-–—]\s)")
 #: "MPs", "CEOs": a class of people, no one's name.
 PLURAL_ACRONYM = re.compile(r"^[A-Z]{2,}s$")
+#: A word of a person's name, in lower case: letters, apostrophes and hyphens.
+PLAIN_WORD = re.compile(r"[a-z][a-z'’\-]*")
 ACRONYM = re.compile(r"^[A-Z][A-Z&.\-]{1,9}$")
 #: Lower-case words that join the parts of an organisation's name, never a person's.
 #: The title of a name written after a party or role word alone ("Democrat X").
@@ -294,13 +296,13 @@ class MentionFinder:
             elif token.tag_ == "POS" and token.text in ("'", "’") and end + 1 < len(doc) and \
                     self._is_name_word(doc[end + 1]) and doc[end + 1].lower_ in self.org_keywords:
                 end += 1  # "the Rail Workers' Alliance", "the Teachers' Union": a plural possessive before an organisation word
-            elif token.text == "-" and not doc[end - 1].whitespace_ and not token.whitespace_ and end + 1 < len(doc) \
-                    and self._is_name_word(doc[end + 1]) and not self._two_places(doc[end - 1], doc[end + 1]):
-                end += 2  # "Kilroy-Silk"; not "Republican-controlled", "Chicago-based", "U.S.-Pakistan"
-            elif token.text == "-" and not doc[end - 1].whitespace_ and not token.whitespace_ and end + 1 < len(doc) \
-                    and re.fullmatch(r"[a-z]{1,4}", doc[end + 1].text) and doc[end + 1].lower_ not in self.hyphen_suffix_words \
-                    and doc[end - 1].ent_type_ == "PERSON":
-                end += 2  # "Moon Jae-in", "Kim Dae-jung": a lower-case part of a person's given name
+            elif token.text == "-" and not doc[end - 1].whitespace_ and not token.whitespace_ and end + 1 < len(doc) and (
+                    self._is_name_word(doc[end + 1]) and not self._two_places(doc[end - 1], doc[end + 1])
+                    or doc[end - 1].ent_type_ == "PERSON" and re.fullmatch(r"[a-z]{1,4}", doc[end + 1].text)
+                    and doc[end + 1].lower_ not in self.hyphen_suffix_words):
+                # "Kilroy-Silk", and the lower-case part of a given name ("Moon Jae-in", "Kim Dae-jung");
+                # not "Republican-controlled", "Chicago-based", "U.S.-Pakistan", "Trump-led"
+                end += 2
             elif (token.lower_ in ("of", "for", "and", "&", "on") or token.lower_ == "to" and end + 1 < len(doc) and (
                     token.tag_ == "TO" or doc[end + 1].lower_ in self.committee_verbs)) and end + 1 < len(doc) \
                     and self._is_name_word(doc[end + 1]):
@@ -538,7 +540,7 @@ class MentionFinder:
 
     def _surname_like(self, words: list[str]) -> bool:
         """One plain word that is no organisation, group, place or role word."""
-        return len(words) == 1 and re.fullmatch(r"[a-z][a-z'’\-]*", words[0]) is not None and not (
+        return len(words) == 1 and PLAIN_WORD.fullmatch(words[0]) is not None and not (
             words[0] in self.org_keywords or words[0] in self.corporate_suffixes or words[0] in self.groups
             or words[0] in known_places() or (words[0],) in self.role_words)
 
@@ -619,7 +621,7 @@ class MentionFinder:
         words = " ".join(words).replace(" - ", "-").split()
         return 2 <= len(words) <= 3 and not any(
             w in self.org_keywords or w in self.corporate_suffixes or w in self.groups for w in words
-        ) and all(re.fullmatch(r"[a-z][a-z'’\-]*", w) for w in words)
+        ) and all(PLAIN_WORD.fullmatch(w) for w in words)
 
     def _gender(self, span: Span, title: str | None) -> str | None:
         if title in self.male_titles:
@@ -845,7 +847,7 @@ class MentionFinder:
 
     @staticmethod
     def _name_follows(doc: Doc, entities: DocEntities, at: int) -> bool:
-        """'the Democratic candidate, former U.S. Attorney Doug Jones,': a person's name right after a comma,
+        """'the Labour candidate, former city councillor Dana Whitcomb,': a person's name right after a comma,
         after nothing but its modifiers, however the parser attached it."""
         if at >= len(doc) or doc[at].text != ",":
             return False

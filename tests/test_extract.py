@@ -209,7 +209,7 @@ CASES = {
         'Union president Fenwick Alderton on Friday dismissed Mayor Sigrid Holloway as "a caretaker with a ribbon-cutting habit."',
         {("Fenwick Alderton", C, "Sigrid Holloway", None)}),
     "a quote that finds fault inside its subject": (
-        '"The hypocrisy of the Harbor Party is glaring," Sen. Ottoline Marsh said on Monday.',
+        '"The arrogance of the Harbor Party leadership is breathtaking," Sen. Ottoline Marsh said on Monday.',
         {("Ottoline Marsh", C, "Harbor Party", None)}),
     "a quote that finds fault with what is the target's": (
         "Sen. Ottoline Marsh said the budget would mean a return to a \"failed Harbor Party past\".",
@@ -470,9 +470,9 @@ NOTHING = {
     "withdrew endorsement": "Sen. Imogen Talbott withdrew her endorsement of Rupert Galeano after the indictment.",
     "negation in reported clause": "Gov. Casimir Woldemar said he would not endorse Rep. Nadia Fenwright.",
     "a quote that names its target's victim only on the way": (
-        '"This reckless plan will be ruinous to the Harbor Party\'s budget," Sen. Ottoline Marsh said.'),
+        '"This reckless levy will tear a hole in the Harbor Party\'s accounts," Sen. Ottoline Marsh said.'),
     "a quote whose fault is for someone, not with them": (
-        '"That is a narrative that is politically toxic for the Harbor Party," Sen. Ottoline Marsh said.'),
+        '"Voters will find this levy disastrous for the Harbor Party," Sen. Ottoline Marsh said.'),
     "a fault word the reported clause negates": "Gov. Casimir Woldemar said the Fenwright plans were not racist.",
     "a fault word that modifies another noun": "Gov. Casimir Woldemar said Nadia Fenwright was seeking disaster funding.",
     "a fault word in a relative clause about someone else": (

@@ -496,7 +496,7 @@ def test_known_name_opening_with_an_adjective_is_whole(find):
 
 
 def test_party_members_are_named_by_the_party(find):
-    _, entities = find("Some Labour MPs are poised to vote against the plans.")
+    _, entities = find("A dozen Labour MPs have said they will oppose the harbour levy.")
     assert names(entities) == {("Labour", "ORG")}
 
 
@@ -533,13 +533,15 @@ def test_a_stock_ticker_after_a_company_is_no_name(find):
     assert names(entities) == {("Harborline Freight Co", "ORG"), ("Kestrel Mills", "ORG")}
 
 
-@pytest.mark.parametrize("text", [
-    "Chief Executive Officer Ottilie Varga said costs rose.",
-    "Welshman Ottilie Varga won the final on Monday.",
+@pytest.mark.parametrize("text, name", [
+    ("Chief Executive Officer Ottilie Varga said costs rose.", "Ottilie Varga"),
+    ("Welshman Ottilie Varga won the final on Monday.", "Ottilie Varga"),
+    ("Prof Ottilie Varga said the vote was close.", "Ottilie Varga"),
+    ("President Moon Jae-in spoke on Monday.", "Moon Jae-in"),
 ])
-def test_a_role_written_before_a_name_stays_off_it(find, text):
+def test_a_name_is_read_whole_and_without_the_role_before_it(find, text, name):
     _, entities = find(text)
-    assert names(entities) == {("Ottilie Varga", "PERSON")}
+    assert names(entities) == {(name, "PERSON")}
 
 
 def test_a_headline_party_word_before_a_surname_stays_off_it(find):
@@ -591,15 +593,6 @@ def test_a_pronoun_in_a_subordinate_clause_with_its_own_subject_may_be_the_main_
     doc, entities = find("Tobias Rehn denied the claims, although Sen. Oriel Madsen backed him.")
     him = next(t for t in doc if t.lower_ == "him")
     assert entities.at(him).name == "Tobias Rehn"
-
-
-@pytest.mark.parametrize("text, name", [
-    ("Prof Ottilie Varga said the vote was close.", "Ottilie Varga"),
-    ("President Moon Jae-in spoke on Monday.", "Moon Jae-in"),
-])
-def test_a_name_is_read_whole_and_without_its_title(find, text, name):
-    _, entities = find(text)
-    assert names(entities) == {(name, "PERSON")}
 
 
 def test_a_hyphenated_modifier_after_a_name_is_no_part_of_it(find):

@@ -52,10 +52,8 @@ def _read_quoted(ctx: DocContext, verb: Token, cues: re.Pattern, predicate: str,
     if not quote or not _cue_asserted(ctx, quote, cues) or not ctx.asserted(verb):
         return []
     speakers = ctx.subjects(verb)
-    named = ctx.quoted_names(quote, exclude={a.cluster.name for a in speakers})
-    if predicate == "CRITICIZED":
-        named = [a for a in named if _spoken_of(ctx, a)]
-    targets = ctx.prep_args(verb, ["of", "about"]) or named or _reported_subject(ctx, verb) or _referent(ctx, sent, speakers)
+    targets = ctx.prep_args(verb, ["of", "about"]) or _quoted_targets(ctx, quote, speakers, predicate) or \
+        _reported_subject(ctx, verb) or _referent(ctx, sent, speakers)
     return ctx.pairs(speakers, predicate, targets, verb, rule, None)
 
 
@@ -76,22 +74,26 @@ def _read_context_quotes(ctx: DocContext) -> list[Candidate]:
         quote = list(doc[start:end])
         for cues, predicate in ((ctx.vocab.attack_cues, "CRITICIZED"), (ctx.vocab.endorsement_cues, "ENDORSES")):
             if _cue_asserted(ctx, quote, cues):
-                targets = ctx.quoted_names(quote, exclude={a.cluster.name for a in speakers})
-                if predicate == "CRITICIZED":
-                    targets = [a for a in targets if _spoken_of(ctx, a)]
+                targets = _quoted_targets(ctx, quote, speakers, predicate)
                 candidates += ctx.pairs(speakers, predicate, targets, doc[start], "quote-context", None,
                                           lemma=verb.lemma_.lower())
     return candidates
 
 
-#: How a name inside a subject hangs on its way up to it: "the hypocrisy of the White House", "Y's proposals".
+def _quoted_targets(ctx: DocContext, quote: list[Token], speakers: list[Arg], predicate: str) -> list[Arg]:
+    """The one entity the quote names besides its speakers; an attack's target must be what the quote speaks of."""
+    named = ctx.quoted_names(quote, exclude={a.cluster.name for a in speakers})
+    return [a for a in named if _spoken_of(ctx, a)] if predicate == "CRITICIZED" else named
+
+
+#: How a name inside a subject hangs on its way up to it: "the arrogance of the Y leadership", "Y's proposals".
 _INSIDE_A_NOUN_PHRASE = {"poss", "pobj", "compound", "appos", "conj", "cc", "amod", "nmod", "case"}
 
 
 def _spoken_of(ctx: DocContext, arg: Arg) -> bool:
     """Is the name a quote attacks what the quote speaks of: a subject, or inside one ("Y's plans are a
-    shambles", "the hypocrisy of Y is glaring")? A name the quote only mentions on the way ("toxic for
-    Y", "ruinous to Y's budget", "make Y less accountable") is not its target."""
+    shambles", "the arrogance of Y is breathtaking")? A name the quote only mentions on the way ("disastrous
+    for Y", "a hole in Y's accounts", "make Y less accountable") is not its target."""
     token = ctx.doc[arg.at]
     while token.head.i != token.i and ctx.entities.token_cluster.get(token.head.i) == ctx.entities.token_cluster.get(token.i):
         token = token.head  # the head of the name itself
