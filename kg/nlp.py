@@ -9,6 +9,7 @@ from pathlib import Path
 
 import spacy
 from spacy.language import Language
+from spacy.tokens import Doc
 
 from kg.errors import ModelError
 
@@ -35,7 +36,22 @@ def load_pipeline(model: str | None = None) -> Language:
     # Articles longer than spaCy's default limit are allowed up to kg's own
     # --max-chars setting; the small models need about 1 GB per 100k chars.
     nlp.max_length = max(nlp.max_length, 10_000_000)
+    if PARAGRAPHS not in nlp.pipe_names:
+        nlp.add_pipe(PARAGRAPHS, before="parser")
     return nlp
+
+
+PARAGRAPHS = "kg_paragraph_breaks"
+
+
+@Language.component(PARAGRAPHS)
+def paragraph_breaks(doc: Doc) -> Doc:
+    """A line break ends a sentence: the parser alone runs a paragraph's closing quote into the next
+    paragraph's opening sentence, whose subject then goes missing."""
+    for token in doc[:-1]:
+        if token.is_space and "\n" in token.text:
+            doc[token.i + 1].is_sent_start = True
+    return doc
 
 
 

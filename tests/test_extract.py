@@ -762,3 +762,11 @@ def test_more_ways_of_finding_fault(extract, text, expected):
 ])
 def test_a_spokesperson_speaks_for_the_body_named_with_them(extract, text, expected):
     assert extract(text) == expected
+
+
+def test_a_line_break_ends_a_sentence(nlp):
+    doc = nlp('Councillor Ray Brandt said: "He is borrowing far too much and getting nothing for it."\n\n'
+              "Harriet Quill, for the Greens, accused Mr Dorsey of ducking hard choices.")
+    assert [s.text.strip() for s in doc.sents] == [
+        'Councillor Ray Brandt said: "He is borrowing far too much and getting nothing for it."',
+        "Harriet Quill, for the Greens, accused Mr Dorsey of ducking hard choices."]
