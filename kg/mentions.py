@@ -152,6 +152,8 @@ class MentionFinder:
         self.post_nominals = set(names.get("post_nominals", []))
         self.role_words = {tuple(w.split()) for w in names.get("role_words", [])}
         self.not_entity_heads = set(names.get("not_entity_heads", []))
+        self.not_entity_first_words = set(names.get("not_entity_first_words", []))
+        self.company_nouns = set(names.get("company_nouns", []))
         self.place_words = set(names.get("place_words", []))
         self.government_nouns = set(names.get("government_nouns", []))
         self.name_particles = set(names.get("name_particles", []))
@@ -399,8 +401,10 @@ class MentionFinder:
         if not len(span):
             return None
         name = _clean_name(span.text)
-        if not name or name.lower() in self.not_names or not any(c.isalpha() for c in name):
-            return None
+        if not name or name.lower() in self.not_names or not any(c.isalpha() for c in name) or name.startswith("-"):
+            return None  # "-Senate" of "House-Senate" is a fragment
+        if span[0].lower_ in self.not_entity_first_words or _in_topic_code(span):
+            return None  # "Hurricane Mitch" is weather; "[GB/HOMES]" a wire service's topic code
         known = self.gazetteer.get(_key(name))
         if known is not None:
             return Mention(span.start, span.end, name, Counter({known[1]: 10 * len(span)}), canonical=known[0])
@@ -416,8 +420,9 @@ class MentionFinder:
         last = span[-1].lower_
         if len(span) == 1 and span[0].lower_ in self.org_keywords:
             return Mention(span.start, span.end, name, Counter({"ORG": 1}), generic=True)  # "Union backs X": which union?
-        if last in self.law_words or last.rstrip("s") in self.law_words or last in self.not_entity_heads or PLURAL_ACRONYM.match(name):
-            return None  # "the Fair Pay Act" is a bill, "the Vietnam War" an event
+        if last in self.law_words or last.rstrip("s") in self.law_words or last in self.not_entity_heads or PLURAL_ACRONYM.match(name) \
+                or any(t.lower_ in self.law_words and t.nbor().lower_ in ("of", "on") for t in span[:-1]):
+            return None  # "the Fair Pay Act" is a bill, "the Treaty of Rome" too; "the Vietnam War" is an event
         if self._bare_title(span) or self._bare_role(span):
             return None  # "the Housing Secretary, X,", "the Michigan Democrat": a role, the name comes elsewhere
         if len(span) == 1 and span[0].is_stop or name.startswith("-"):
@@ -589,6 +594,8 @@ class MentionFinder:
             votes["ORG"] += 3 * len(span)
         elif words[-1] in self.groups:
             votes["NORP"] += 3 * len(span)  # "Republicans", "the Tamaki Independents"
+        elif span.start > 0 and span.doc[span.start - 1].lower_ in self.company_nouns and span.doc[span.start - 1].is_lower:
+            votes["ORG"] += 3 * len(span)  # "brokerage Stifel", "law firm Kramer Levin": what the name is, said before it
         elif len(words) > 1 and (words[-1] in self.place_words or words[0] in self.place_first_words):
             votes["GPE"] += 3 * len(span)  # "South China Sea", "Camp Lejeune", "Trump Tower": places
         elif len(words) > 1 and words[0] in known_places() and " ".join(words[1:]) in self.compass_parts:
@@ -703,7 +710,8 @@ class MentionFinder:
                 # "Department of Health and Human Services (HHS)"
                 if any(initials == letters or (initials.startswith(letters[:2]) or _in_order(letters, initials)) and any(
                         _bracketed_after(doc, m, cluster) for m in other.mentions)
-                       for initials in (_initials(other.name), _initials(other.name, small_words=True))):
+                       for initials in (_initials(other.name), _initials(other.name, small_words=True),
+                                        _initials(self._without_suffix(other.name)))):
                     merged[id(cluster)] = other
                     break
         result = []
@@ -717,6 +725,11 @@ class MentionFinder:
                 target.type = target.type if target.type != "PERSON" else "ORG"
         del by_first_start
         return result
+
+    def _without_suffix(self, name: str) -> str:
+        """'United Parcel Service Inc' -> 'United Parcel Service': its acronym leaves the company word out."""
+        words = name.split()
+        return " ".join(words[:-1]) if len(words) > 2 and words[-1].lower() in self.corporate_suffixes else name
 
     def _join_short_names(self, clusters: list[Cluster]) -> list[Cluster]:
         """A surname or a shorter name joins the one longer name that ends with it.
@@ -1053,10 +1066,19 @@ ABBREVIATED_WORDS = {"dept": "department", "depts": "departments", "govt": "gove
 
 
 def _key(name: str) -> str:
-    """Names that differ only in case, punctuation, a hyphen for a space ("Kilroy Silk", "Kilroy-Silk") or an
-    abbreviated word ("Energy Dept.") are one."""
+    """Names that differ only in case, punctuation, a hyphen for a space ("Kilroy Silk", "Kilroy-Silk"), an
+    abbreviated word ("Energy Dept.") or a middle initial ("Donald J. Trump") are one."""
     words = re.sub(r"[^\w ]", "", name.lower().replace("-", " ")).split()
+    if len(words) >= 3 and "." in name:
+        words = [words[0]] + [w for w in words[1:-1] if len(w) > 1] + [words[-1]]  # "Donald J. Trump"
     return " ".join(ABBREVIATED_WORDS.get(w, w) for w in words)
+
+
+def _in_topic_code(span: Span) -> bool:
+    """A word in capitals between '[' or '/' and '/' or ']': a wire service's topic code ("[GB/HOMES]")."""
+    doc = span.doc
+    return span.text.isupper() and span.start > 0 and span.end < len(doc) \
+        and doc[span.start - 1].text in ("[", "/") and doc[span.end].text in ("/", "]")
 
 
 def _winner(votes: Counter) -> str:

@@ -617,3 +617,35 @@ def test_stock_indexes_and_headings_in_capitals_are_no_names(find, text):
 def test_a_well_known_city_or_region_is_a_place(find, text, place):
     _, entities = find(text)
     assert (place, "GPE") in names(entities)
+
+
+def test_a_middle_initial_does_not_split_a_person(find):
+    _, entities = find("Councillor Ottilie K. Varga spoke on Monday. Ottilie Varga left the hall at noon.")
+    assert names(entities) == {("Ottilie K. Varga", "PERSON")}
+
+
+def test_an_acronym_leaves_the_company_word_out(find):
+    _, entities = find("Northwind Freight Systems Inc reported a loss. NFS said costs rose.")
+    assert by_name(entities, "Northwind Freight Systems Inc").aliases == {"NFS"}
+
+
+def test_a_business_noun_before_a_name_makes_it_an_organisation(find):
+    _, entities = find("Analysts at brokerage Pellworth said prices would fall.")
+    assert names(entities) == {("Pellworth", "ORG")}
+
+
+@pytest.mark.parametrize("text", [
+    "Hurricane Odalys hit the coast on Monday.",
+    "The court applied the Charter of Civic Freedoms.",
+    "HARBOUR CITY, March 3 [KX/LOANS] - Lending rose in March.",
+    "The Bronwick Council passed the Motion to Adjourn.",
+])
+def test_weather_charters_topic_codes_and_motions_are_no_entities(find, text):
+    _, entities = find(text)
+    assert not {n for n, _ in names(entities)} & {"Hurricane Odalys", "Charter of Civic Freedoms", "KX", "LOANS",
+                                                  "Motion to Adjourn"}
+
+
+def test_a_solicitor_is_titled_not_named(find):
+    _, entities = find("Solicitor Ottilie Varga said the ruling was wrong.")
+    assert names(entities) == {("Ottilie Varga", "PERSON")}
