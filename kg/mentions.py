@@ -425,6 +425,10 @@ class MentionFinder:
             return None  # "the Fair Pay Act" is a bill, "the Treaty of Rome" too; "the Vietnam War" is an event
         if self._bare_title(span) or self._bare_role(span):
             return None  # "the Housing Secretary, X,", "the Michigan Democrat": a role, the name comes elsewhere
+        if len(span) == 1 and span.start > 0 and span.doc[span.start - 1].tag_ == "PRP$" and span.doc[span.start - 1].is_lower \
+                and not ACRONYM.match(span.text) and span[0].ent_type_ not in ("ORG", "NORP") and span[0].lower_ not in known_places() \
+                and not (span.end < len(span.doc) and span.doc[span.end].pos_ == "NOUN" and span.doc[span.end].is_lower):
+            return None  # "our Country", "my Flag": a common noun written with a capital; not "his Asia trip"
         if len(span) == 1 and span[0].is_stop or name.startswith("-"):
             return None  # "While", "Great": a capitalised function word; "-Levels": a fragment
         if len(span) == 1 and _opens_sentence(span[0]) and not ACRONYM.match(span.text) and span[0].lower_ not in known_places() and not _clause_subject(span[0]) and (
@@ -489,7 +493,7 @@ class MentionFinder:
         named elsewhere). A party adjective opens the names of parties and their bodies ("Republican
         National Committee", "Republican Guard"), so it comes off the front only before one proper noun
         that is no organisation word, title or plural ("Republican Senators"), and not before "of"
-        ("Democratic Republic of Congo")."""
+        ("Democratic Republic of Congo"); before a chamber it describes a member of the chamber's body."""
         if end - start > 1 and doc[end - 1].lower_ in self.party_adjectives and end < len(doc) \
                 and doc[end].pos_ == "NOUN" and doc[end].is_lower:
             end -= 1
@@ -499,6 +503,8 @@ class MentionFinder:
             if rest.tag_ == "NNP" and rest.lower_ not in self.org_keywords \
                     and (rest.lower_,) not in self.titles_by_first.get(rest.lower_, ()):
                 start += 1
+        elif end - start > 2 and doc[start].lower_ in self.party_adjectives and doc[start + 1].lower_ in ("senate", "house"):
+            start += 1  # "Republican Senate Finance Committee member X": the member's party, the chamber's committee
         return start, end
 
     def _gazetteer_part(self, span: Span) -> Span | None:

@@ -649,3 +649,13 @@ def test_weather_charters_topic_codes_and_motions_are_no_entities(find, text):
 def test_a_solicitor_is_titled_not_named(find):
     _, entities = find("Solicitor Ottilie Varga said the ruling was wrong.")
     assert names(entities) == {("Ottilie Varga", "PERSON")}
+
+
+def test_a_party_adjective_before_a_chamber_committee_is_the_members_party(find):
+    _, entities = find("The bill will stall, Republican Senate Finance Committee member Ottilie Varga said.")
+    assert names(entities) == {("Senate Finance Committee", "ORG"), ("Ottilie Varga", "PERSON")}
+
+
+def test_a_capitalised_common_noun_after_a_possessive_is_no_name(find):
+    _, entities = find("We must respect our Country and our Flag, Ottilie Varga wrote.")
+    assert names(entities) == {("Ottilie Varga", "PERSON")}
