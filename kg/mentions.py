@@ -197,6 +197,9 @@ class MentionFinder:
                 mention = self._mention(run) or self._owning_party(run)
                 if mention is not None:
                     mentions.append(mention)
+                    before = self._organisation_before(doc, run.start, mention.start)
+                    if before is not None:
+                        mentions.append(before)
                 i = end
             else:
                 i += 1
@@ -210,6 +213,15 @@ class MentionFinder:
         self._resolve_descriptions(doc, entities, _years(published))
         self._resolve_pronouns(doc, entities)
         return entities
+
+    def _organisation_before(self, doc: Doc, start: int, stop: int) -> Mention | None:
+        """'the Child Support Agency Doug Smith': the organisation the model reads before the person's name
+        is named too."""
+        while start < stop and doc[start].lower_ in ("the", "a", "an"):
+            start += 1
+        if stop - start < 2 or not all(doc[i].ent_type_ == "ORG" for i in range(start, stop)) or doc[stop].ent_type_ != "PERSON":
+            return None
+        return self._mention(doc[start:stop])
 
     def _owning_party(self, run: Span) -> Mention | None:
         """'the Republican tax bill', 'the Democratic plan': a party adjective, no name on its own, names the
@@ -478,8 +490,9 @@ class MentionFinder:
         if inner is not None:
             return self._strip(doc[inner:end])
         person = _trailing_person(doc, start, end)
-        if title is not None and person is not None:
-            return doc[person:end], title  # "Secretary of Homeland Security Elaine Duke"
+        if person is not None and (title is not None or person - start >= 2 and all(
+                doc[i].ent_type_ == "ORG" for i in range(start, person)) and self._person_like([lowers[i] for i in range(person, end)])):
+            return doc[person:end], title  # "Secretary of Homeland Security Elaine Duke", "Homeland Security Elaine Duke"
         role_end = self._role_before_name(lowers, start, end)
         if role_end is not None:
             return doc[role_end:end], title or ROLE  # a party or role word says the name is a person's

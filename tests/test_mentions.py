@@ -659,3 +659,8 @@ def test_a_party_adjective_before_a_chamber_committee_is_the_members_party(find)
 def test_a_capitalised_common_noun_after_a_possessive_is_no_name(find):
     _, entities = find("We must respect our Country and our Flag, Ottilie Varga wrote.")
     assert names(entities) == {("Ottilie Varga", "PERSON")}
+
+
+def test_a_person_named_right_after_an_organisation_is_the_person(find):
+    _, entities = find("The head of the troubled Child Support Agency Ottilie Varga will retire in March.")
+    assert names(entities) == {("Child Support Agency", "ORG"), ("Ottilie Varga", "PERSON")}
