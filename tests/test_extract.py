@@ -770,3 +770,22 @@ def test_a_line_break_ends_a_sentence(nlp):
     assert [s.text.strip() for s in doc.sents] == [
         'Councillor Ray Brandt said: "He is borrowing far too much and getting nothing for it."',
         "Harriet Quill, for the Greens, accused Mr Dorsey of ducking hard choices."]
+
+
+def test_running_with_someones_backing_is_being_backed(extract):
+    assert extract("Sen. Ottilie Varga campaigned with the backing of Mayor Ray Brandt.") == {
+        ("Ray Brandt", "ENDORSES", "Ottilie Varga", None)}
+
+
+def test_a_rebuke_given_with_a_flourish_is_still_given(extract):
+    assert extract("Ottilie Varga stunned voters with a sharp rebuke of Mayor Ray Brandt.") == {
+        ("Ottilie Varga", "CRITICIZED", "Ray Brandt", None)}
+
+
+def test_the_owner_named_before_a_modifier_is_attacked(extract):
+    assert extract("Dr Ottilie Varga attacked Ray Brandt's Tory lies.") == {
+        ("Ottilie Varga", "CRITICIZED", "Ray Brandt", None)}
+
+
+def test_a_name_that_only_says_whose_allies_does_not_act(extract):
+    assert extract("Ray Brandt spoke on Monday. Some Brandt allies accused Ottilie Varga of bias.") == set()

@@ -71,7 +71,7 @@ class ClassifierRule(Rule):
 
 def read_pairs(ctx: DocContext, sentence: Span) -> list[PairReading]:
     """Every directed pair of actors mentioned in the sentence, with the features both models read."""
-    anchors = [a for a in _anchors(ctx, sentence) if _actor(ctx, a[2])]
+    anchors = [a for a in _anchors(ctx, sentence) if _actor(ctx, a[2]) and not _associate(ctx, a)]
     entities = len({id(c) for _, _, c in anchors})
     if entities < 2 or entities > MAX_ENTITIES:
         return []
@@ -154,6 +154,12 @@ def _actor(ctx: DocContext, cluster: Cluster) -> bool:
         return False
     return cluster.type in ("PERSON", "ORG", "GPE") or cluster.type == "NORP" and (
         cluster.canonical is not None or cluster.name.split()[-1].lower() in ctx.vocab.group_words)
+
+
+def _associate(ctx: DocContext, anchor: tuple[int, int, Cluster]) -> bool:
+    """'some Trump allies', 'Clinton aides': the name only says whose allies; they act, not the one named."""
+    token = ctx.doc[anchor[1] - 1]
+    return token.dep_ == "compound" and token.head.pos_ == "NOUN" and token.head.lemma_.lower() in ctx.vocab.associates
 
 
 def _sentence_features(ctx: DocContext, sentence: Span, entities: int) -> dict[str, float]:

@@ -88,7 +88,8 @@ def _light_verb_names(ctx: DocContext, noun: Token, governor: Token | None) -> s
 
 
 def _converse(ctx: DocContext, noun: Token, governor: Token | None, entry: dict) -> bool:
-    """'Y won the endorsement of X', 'Y came under fire from X': the verb's subject receives.
+    """'Y won the endorsement of X', 'Y came under fire from X', 'Y ran with the backing of X': the verb's
+    subject receives.
 
     A bare verb counts only for its object ('won the support'), and an object preposition
     of the noun that names someone ('took a swipe at Y') shows the subject acts.
@@ -99,6 +100,9 @@ def _converse(ctx: DocContext, noun: Token, governor: Token | None, entry: dict)
     if noun.dep_ == "pobj":
         names.discard(governor.lemma_.lower())
     own_preps = set(entry.get("object_preps", [])) - ctx.vocab.giver_preps
+    if noun.dep_ == "pobj" and noun.head.lower_ == "with" and entry["predicate"] == "ENDORSES" \
+            and not any(c.dep_ == "poss" for c in noun.children) and ctx.prep_args(noun, sorted(ctx.vocab.giver_preps)):
+        return not ctx.prep_args(noun, own_preps)  # "campaigned with the backing of X": the subject has it
     if not names & ctx.vocab.converse_verbs:
         return False
     if ctx.prep_args(governor, own_preps) or ctx.prep_args(noun, own_preps):
