@@ -171,6 +171,9 @@ class MentionFinder:
                          if re.search(r" and |, | & ", form)}, key=len, reverse=True)
         self.joined_names = re.compile(r"\b(?:%s)\b" % "|".join(re.escape(f).replace(r"\ ", r"\s+") for f in joined)) \
             if joined else None
+        #: known names of one word, exactly as written ("Labour", "Tories", "ICE")
+        self.known_words = {form for entry in names.get("gazetteer", []) for form in (entry["name"], *entry.get("aliases", []))
+                            if " " not in form and form[:1].isupper()}
         #: first word -> the other words of every known name of several capitalised words
         self.gazetteer_openers: dict[str, list[tuple[str, ...]]] = {}
         for entry in names.get("gazetteer", []):
@@ -265,14 +268,21 @@ class MentionFinder:
     def _is_name_word(self, token: Token) -> bool:
         if not token.text[:1].isupper() or token.ent_type_ in OTHER_NER:
             return False  # every name word is capitalised
-        if token.pos_ == "PROPN" or token.ent_type_ in ENTITY_LABELS or self._opens_known_name(token):
-            return True
+        if token.pos_ == "PROPN" or token.ent_type_ in ENTITY_LABELS or self._opens_known_name(token) \
+                or token.text in self.known_words and (token.pos_ != "ADJ" or self._party_role_follows(token)):
+            return True  # "Labour MPs" opening a sentence: the tagger reads "Labour" as the common noun
         # "Citizens for a Cleaner Harbor": a capitalised organisation word the tagger calls a common noun;
         # "Dolores Fairweather": a known first name the tagger calls a common noun, before a proper noun
         return token.pos_ == "NOUN" and (
             token.lower_ in self.groups or token.lower_ in self.org_keywords or (
                 token.lower_ in self.female_names or token.lower_ in self.male_names) and token.i + 1 < len(token.doc)
             and token.nbor(1).pos_ == "PROPN" and token.nbor(1).text[:1].isupper())
+
+    def _party_role_follows(self, token: Token) -> bool:
+        """'Conservative leader X', 'Labour MPs': a known name written as an adjective before a title or a
+        body's members names the body; 'Conservative groups' does not."""
+        after = token.nbor(1) if token.i + 1 < len(token.doc) else None
+        return after is not None and (after.lower_ in self.titles_by_first or PLURAL_ACRONYM.match(after.text) is not None)
 
     def _opens_known_name(self, token: Token) -> bool:
         """'Liberal Democrat spokesman': the tagger calls the first word of a known name an adjective;

@@ -789,3 +789,8 @@ def test_the_owner_named_before_a_modifier_is_attacked(extract):
 
 def test_a_name_that_only_says_whose_allies_does_not_act(extract):
     assert extract("Ray Brandt spoke on Monday. Some Brandt allies accused Ottilie Varga of bias.") == set()
+
+
+def test_a_partys_members_opening_a_sentence_act_for_the_party(extract):
+    assert extract("Labour MPs have angrily criticised Ottilie Varga and Ray Brandt.") == {
+        ("Labour", "CRITICIZED", "Ottilie Varga", None), ("Labour", "CRITICIZED", "Ray Brandt", None)}

@@ -40,6 +40,7 @@ class Vocabulary:
         self.dismissive_verbs = set(quotes["dismissive_verbs"])
         self.reference_verbs = dict(quotes.get("reference_verbs", {}))
         self.partitives = set(rel.get("partitives", {}).get("words", []))
+        self.party_members = set(rel.get("party_members", {}).get("words", []))
         self.owned_things = set(rel.get("owned_things", {}).get("words", []))
         earlier = rel.get("earlier_things", {})
         self.earlier_things = set(earlier.get("lemmas", []))
