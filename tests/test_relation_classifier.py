@@ -157,3 +157,28 @@ def test_runs_without_scikit_learn():
               "print(len(RelationClassifier.load().vocabulary) > 0)")
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "True"
+
+
+def _readings(nlp, lexicon, text: str) -> set[tuple[str, str]]:
+    from kg.extraction.classified import read_pairs
+    from kg.extraction.context import DocContext
+    from kg.extraction.vocabulary import Vocabulary
+    from kg.mentions import MentionFinder
+
+    doc = nlp(text)
+    ctx = DocContext(Vocabulary(lexicon), doc, MentionFinder(lexicon)(doc))
+    return {(r.subject.name, r.object.name) for s in ctx.entities.sentences for r in read_pairs(ctx, s)}
+
+
+def test_a_sentence_finding_fault_only_in_a_reported_word_is_read(nlp, lexicon):
+    assert ("Ottilie Varga", "Ray Brandt") in _readings(
+        nlp, lexicon, "Ottilie Varga said Ray Brandt's figures were a fantasy.")
+
+
+def test_a_sentence_with_no_fault_finding_word_is_not_read(nlp, lexicon):
+    assert _readings(nlp, lexicon, "Ottilie Varga said Ray Brandt's figures were ready.") == set()
+
+
+def test_a_name_that_only_says_whose_allies_is_no_end_of_a_pair(nlp, lexicon):
+    readings = _readings(nlp, lexicon, "Ray Brandt spoke. Some Brandt allies accused Ottilie Varga of bias.")
+    assert not any("Ray Brandt" in pair for pair in readings)

@@ -77,7 +77,8 @@ def read_pairs(ctx: DocContext, sentence: Span) -> list[PairReading]:
         return []
     shared = _sentence_features(ctx, sentence, entities)
     # a sentence with no fault-finding word, attack verb or quotation attacks no one: not worth the model's time
-    if not (shared["negative_cue"] or shared["attack_verb"] or shared["quotation"]) or _withheld(ctx, sentence):
+    if not (shared["negative_cue"] or shared["attack_verb"] or shared["quotation"] or _finds_fault(ctx, sentence)) \
+            or _withheld(ctx, sentence):
         return []
     # an attacker acts in the sentence (a subject, a speaker, an owner, an agent): a pair with neither is skipped
     pairs = [(a, b) for a, b in combinations(anchors, 2) if a[2] is not b[2] and (_acts(ctx, a) or _acts(ctx, b))]
@@ -154,6 +155,12 @@ def _actor(ctx: DocContext, cluster: Cluster) -> bool:
         return False
     return cluster.type in ("PERSON", "ORG", "GPE") or cluster.type == "NORP" and (
         cluster.canonical is not None or cluster.name.split()[-1].lower() in ctx.vocab.group_words)
+
+
+def _finds_fault(ctx: DocContext, sentence: Span) -> bool:
+    """A word or phrase the reported-attack rule reads as finding fault ("a fantasy", "do not add up")."""
+    text = sentence.text.lower()
+    return any(t.lemma_.lower() in ctx.vocab.fault_words for t in sentence) or any(p in text for p in ctx.vocab.fault_phrases)
 
 
 def _associate(ctx: DocContext, anchor: tuple[int, int, Cluster]) -> bool:
