@@ -182,3 +182,8 @@ def test_a_sentence_with_no_fault_finding_word_is_not_read(nlp, lexicon):
 def test_a_name_that_only_says_whose_allies_is_no_end_of_a_pair(nlp, lexicon):
     readings = _readings(nlp, lexicon, "Ray Brandt spoke. Some Brandt allies accused Ottilie Varga of bias.")
     assert not any("Ray Brandt" in pair for pair in readings)
+
+
+def test_a_name_that_only_says_where_is_not_attacked(nlp, lexicon):
+    readings = _readings(nlp, lexicon, "Ottilie Varga slammed a forehand past Ray Brandt to win the set.")
+    assert ("Ottilie Varga", "Ray Brandt") not in readings

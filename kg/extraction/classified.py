@@ -89,7 +89,7 @@ def read_pairs(ctx: DocContext, sentence: Span) -> list[PairReading]:
     best: dict[tuple[int, int], PairReading] = {}
     for (a, b), row in zip(pairs, probabilities):
         for (s, o), forward in (((a, b), True), ((b, a), False)):
-            if not _asserted_about(ctx, o):
+            if not _asserted_about(ctx, o) or _placed(ctx, o):
                 continue  # "said she would not challenge Y", "may attack Y": nothing asserted of Y
             features = {
                 "dse_negative_toward": float(row[NEGATIVE[0] if forward else NEGATIVE[1]]),
@@ -155,6 +155,12 @@ def _actor(ctx: DocContext, cluster: Cluster) -> bool:
         return False
     return cluster.type in ("PERSON", "ORG", "GPE") or cluster.type == "NORP" and (
         cluster.canonical is not None or cluster.name.split()[-1].lower() in ctx.vocab.group_words)
+
+
+def _placed(ctx: DocContext, anchor: tuple[int, int, Cluster]) -> bool:
+    """'slammed a forehand past Y', 'marched through Y': a name that only says where is not attacked."""
+    head = _head(ctx, anchor)
+    return head.dep_ == "pobj" and head.head.lower_ in ctx.vocab.place_preps
 
 
 def _finds_fault(ctx: DocContext, sentence: Span) -> bool:

@@ -60,6 +60,7 @@ class Vocabulary:
         self.classifier = {k: v for k, v in rel.get("classifier", {}).items() if not k.startswith("_")}
         self.not_criticism = set(self.classifier.get("not_criticism", []))
         self.associates = set(self.classifier.get("associates", []))
+        self.place_preps = set(self.classifier.get("place_preps", []))
         reported = rel.get("reported_attacks", {})
         self.fault_words = set(reported.get("words", []))
         self.fault_phrases = list(reported.get("phrases", []))
