@@ -154,6 +154,7 @@ class MentionFinder:
         self.not_entity_heads = set(names.get("not_entity_heads", []))
         self.not_entity_first_words = set(names.get("not_entity_first_words", []))
         self.company_nouns = set(names.get("company_nouns", []))
+        self.labelling_verbs = set(names.get("labelling_verbs", []))
         self.place_words = set(names.get("place_words", []))
         self.government_nouns = set(names.get("government_nouns", []))
         self.name_particles = set(names.get("name_particles", []))
@@ -277,6 +278,15 @@ class MentionFinder:
             token.lower_ in self.groups or token.lower_ in self.org_keywords or (
                 token.lower_ in self.female_names or token.lower_ in self.male_names) and token.i + 1 < len(token.doc)
             and token.nbor(1).pos_ == "PROPN" and token.nbor(1).text[:1].isupper())
+
+    def _nickname(self, span: Span) -> bool:
+        """A name in quote marks right after the one a labelling verb ("dub", "brand", "call") names."""
+        doc, start, end = span.doc, span.start, span.end
+        if start < 2 or end >= len(doc) or not (doc[start - 1].is_quote and doc[end].is_quote):
+            return False
+        named = doc[start - 2]
+        return named.pos_ in ("PROPN", "PRON", "NOUN") and any(
+            t.lemma_.lower() in self.labelling_verbs for t in (named.head, named.head.head))
 
     def _party_role_follows(self, token: Token) -> bool:
         """'Conservative leader X', 'Labour MPs': a known name written as an adjective before a title or a
@@ -419,6 +429,8 @@ class MentionFinder:
         return words is not None and self._person_like([lowers[i] for i in range(start + len(words), at)])
 
     def _mention(self, run: Span) -> Mention | None:
+        if self._nickname(run):
+            return None  # 'dubbing Mr Brown "Sir Wastealot"': a label given to someone named before it
         span, title = self._strip(run)
         if not len(span):
             return None

@@ -664,3 +664,8 @@ def test_a_capitalised_common_noun_after_a_possessive_is_no_name(find):
 def test_a_person_named_right_after_an_organisation_is_the_person(find):
     _, entities = find("The head of the troubled Child Support Agency Ottilie Varga will retire in March.")
     assert names(entities) == {("Child Support Agency", "ORG"), ("Ottilie Varga", "PERSON")}
+
+
+def test_a_quoted_label_given_to_someone_is_no_name(find):
+    _, entities = find('Ray Brandt attacked the budget, dubbing Mr Ottilie Varga "Sir Spendalot".')
+    assert names(entities) == {("Ray Brandt", "PERSON"), ("Ottilie Varga", "PERSON")}
