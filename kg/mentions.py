@@ -154,7 +154,7 @@ class MentionFinder:
         self.not_entity_heads = set(names.get("not_entity_heads", []))
         self.not_entity_first_words = set(names.get("not_entity_first_words", []))
         self.company_nouns = set(names.get("company_nouns", []))
-        self.labelling_verbs = set(names.get("labelling_verbs", []))
+        self.labelling_verbs = set(lexicon.relations["quotes"]["labelling_verbs"])
         self.place_words = set(names.get("place_words", []))
         self.government_nouns = set(names.get("government_nouns", []))
         self.name_particles = set(names.get("name_particles", []))
@@ -163,25 +163,23 @@ class MentionFinder:
         self.place_first_words = set(names.get("place_first_words", []))
         self.compass_parts = set(names.get("compass_parts", []))
         self.hyphen_suffix_words = set(names.get("hyphen_suffix_words", []))
+        #: every written form of every gazetteer entry, with its entry
+        forms = [(entry, form) for entry in names.get("gazetteer", []) for form in (entry["name"], *entry.get("aliases", []))]
         #: name key of every form -> (the entry's name, its type)
-        self.gazetteer = {_key(form): (entry["name"], entry["type"]) for entry in names.get("gazetteer", [])
-                          for form in (entry["name"], *entry.get("aliases", []))}
+        self.gazetteer = {_key(form): (entry["name"], entry["type"]) for entry, form in forms}
         #: known names joined by "and", "&" or commas, which a run of capitalised words would cut
         #: ("Bureau of Alcohol, Tobacco, Firearms and Explosives"): found in the text before any run
-        joined = sorted({form for entry in names.get("gazetteer", []) for form in (entry["name"], *entry.get("aliases", []))
-                         if re.search(r" and |, | & ", form)}, key=len, reverse=True)
+        joined = sorted({form for _, form in forms if re.search(r" and |, | & ", form)}, key=len, reverse=True)
         self.joined_names = re.compile(r"\b(?:%s)\b" % "|".join(re.escape(f).replace(r"\ ", r"\s+") for f in joined)) \
             if joined else None
         #: known names of one word, exactly as written ("Labour", "Tories", "ICE")
-        self.known_words = {form for entry in names.get("gazetteer", []) for form in (entry["name"], *entry.get("aliases", []))
-                            if " " not in form and form[:1].isupper()}
+        self.known_words = {form for _, form in forms if " " not in form and form[:1].isupper()}
         #: first word -> the other words of every known name of several capitalised words
         self.gazetteer_openers: dict[str, list[tuple[str, ...]]] = {}
-        for entry in names.get("gazetteer", []):
-            for form in (entry["name"], *entry.get("aliases", [])):
-                words = tuple(form.split())
-                if len(words) > 1 and all(w[:1].isupper() for w in words):
-                    self.gazetteer_openers.setdefault(words[0], []).append(words[1:])
+        for _, form in forms:
+            words = tuple(form.split())
+            if len(words) > 1 and all(w[:1].isupper() for w in words):
+                self.gazetteer_openers.setdefault(words[0], []).append(words[1:])
 
     # -- finding names -------------------------------------------------
     def __call__(self, doc: Doc, published: str | None = None) -> DocEntities:
@@ -459,10 +457,8 @@ class MentionFinder:
             return None  # "the Fair Pay Act" is a bill, "the Treaty of Rome" too; "the Vietnam War" is an event
         if self._bare_title(span) or self._bare_role(span):
             return None  # "the Housing Secretary, X,", "the Michigan Democrat": a role, the name comes elsewhere
-        if len(span) == 1 and span.start > 0 and span.doc[span.start - 1].tag_ == "PRP$" and span.doc[span.start - 1].is_lower \
-                and not ACRONYM.match(span.text) and span[0].ent_type_ not in ("ORG", "NORP") and span[0].lower_ not in known_places() \
-                and not (span.end < len(span.doc) and span.doc[span.end].pos_ == "NOUN" and span.doc[span.end].is_lower):
-            return None  # "our Country", "my Flag": a common noun written with a capital; not "his Asia trip"
+        if _common_noun_after_possessive(span):
+            return None  # "our Country", "my Flag": a common noun written with a capital
         if len(span) == 1 and span[0].is_stop or name.startswith("-"):
             return None  # "While", "Great": a capitalised function word; "-Levels": a fragment
         if len(span) == 1 and _opens_sentence(span[0]) and not ACRONYM.match(span.text) and span[0].lower_ not in known_places() and not _clause_subject(span[0]) and (
@@ -1113,6 +1109,17 @@ def _key(name: str) -> str:
     if len(words) >= 3 and "." in name:
         words = [words[0]] + [w for w in words[1:-1] if len(w) > 1] + [words[-1]]  # "Donald J. Trump"
     return " ".join(ABBREVIATED_WORDS.get(w, w) for w in words)
+
+
+def _common_noun_after_possessive(span: Span) -> bool:
+    """'our Country', 'my Flag': one capitalised word after a possessive is a common noun, unless the model
+    or the place list knows it or a noun follows it ("his Asia trip")."""
+    doc, token = span.doc, span[0]
+    if len(span) != 1 or span.start == 0 or doc[span.start - 1].tag_ != "PRP$" or not doc[span.start - 1].is_lower:
+        return False
+    modifies = span.end < len(doc) and doc[span.end].pos_ == "NOUN" and doc[span.end].is_lower
+    return not ACRONYM.match(span.text) and token.ent_type_ not in ("ORG", "NORP") \
+        and token.lower_ not in known_places() and not modifies
 
 
 def _in_topic_code(span: Span) -> bool:

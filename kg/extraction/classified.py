@@ -165,8 +165,7 @@ def _placed(ctx: DocContext, anchor: tuple[int, int, Cluster]) -> bool:
 
 def _finds_fault(ctx: DocContext, sentence: Span) -> bool:
     """A word or phrase the reported-attack rule reads as finding fault ("a fantasy", "do not add up")."""
-    text = sentence.text.lower()
-    return any(t.lemma_.lower() in ctx.vocab.fault_words for t in sentence) or any(p in text for p in ctx.vocab.fault_phrases)
+    return any(t.lemma_.lower() in ctx.vocab.fault_words for t in sentence) or ctx.vocab.names_fault(sentence.text.lower())
 
 
 def _associate(ctx: DocContext, anchor: tuple[int, int, Cluster]) -> bool:

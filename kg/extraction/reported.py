@@ -49,7 +49,7 @@ def _finds_fault(ctx: DocContext, clause: Token) -> bool:
     ("are not racist"), not a modifier of another noun ("disaster aid"), and not inside a relative
     clause about someone else ("emails involving Z, an adviser who admitted lying")."""
     text = " ".join(t.lower_ for t in clause.subtree)
-    if any(phrase in text for phrase in ctx.vocab.fault_phrases):
+    if ctx.vocab.names_fault(text):
         return True
     words = ctx.vocab.fault_words
     if ctx.blocked_by_children(clause):

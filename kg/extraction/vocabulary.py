@@ -65,6 +65,9 @@ class Vocabulary:
         self.fault_words = set(reported.get("words", []))
         self.fault_phrases = list(reported.get("phrases", []))
 
+    def names_fault(self, text: str) -> bool:
+        """Does lower-case `text` hold a fault-finding phrase ("do not add up", "out of touch")?"""
+        return any(phrase in text for phrase in self.fault_phrases)
 
 
 def cue_pattern(cues: list[str]) -> re.Pattern:
