@@ -7,7 +7,7 @@ Screenshots land in tests/artifacts/ (gitignored).
 from __future__ import annotations
 
 import pytest
-from selenium.common.exceptions import TimeoutException
+from selenium.common.exceptions import ElementClickInterceptedException, TimeoutException
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
@@ -86,10 +86,12 @@ def test_neo4j_browser_runs_a_library_query_with_kg_style_and_draws_the_graph(ne
         run_in_editor(driver, browser_param_command("name", "Bram Holloway"))  # as kg browse --param prints it
         wait_for(driver, lambda d: "Successfully set your parameters" in d.page_source, "the :param frame")
         # Re-run the library query's frame; on a loaded machine the first click can land
-        # before the frame takes it, so click again until the graph is drawn.
+        # before the frame takes it, or on a frame still laying itself out over the button,
+        # so click again until the graph is drawn.
         for _ in range(3):
-            frame_with(driver, "// The relations around").find_element(
-                By.CSS_SELECTOR, "[data-testid=rerunFrameButton]").click()
+            WebDriverWait(driver, 20, ignored_exceptions=(ElementClickInterceptedException,)).until(
+                lambda d: frame_with(d, "// The relations around").find_element(
+                    By.CSS_SELECTOR, "[data-testid=rerunFrameButton]").click() or True)
             try:
                 WebDriverWait(driver, 20).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "svg g.node")) == 5)
                 break
