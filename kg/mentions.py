@@ -217,7 +217,7 @@ class MentionFinder:
         return entities
 
     def _organisation_before(self, doc: Doc, start: int, stop: int) -> Mention | None:
-        """'the Child Support Agency Doug Smith': the organisation the model reads before the person's name
+        """'the Harbour Pilots Association Tom Greer': the organisation the model reads before the person's name
         is named too."""
         while start < stop and doc[start].lower_ in ("the", "a", "an"):
             start += 1
@@ -428,7 +428,7 @@ class MentionFinder:
 
     def _mention(self, run: Span) -> Mention | None:
         if self._nickname(run):
-            return None  # 'dubbing Mr Brown "Sir Wastealot"': a label given to someone named before it
+            return None  # 'dubbing Mr Brandt "Sir Spendalot"': a label given to someone named before it
         span, title = self._strip(run)
         if not len(span):
             return None
@@ -436,7 +436,7 @@ class MentionFinder:
         if not name or name.lower() in self.not_names or not any(c.isalpha() for c in name) or name.startswith("-"):
             return None  # "-Senate" of "House-Senate" is a fragment
         if span[0].lower_ in self.not_entity_first_words or _in_topic_code(span):
-            return None  # "Hurricane Mitch" is weather; "[GB/HOMES]" a wire service's topic code
+            return None  # "Hurricane Odalys" is weather; "[KX/LOANS]" a wire service's topic code
         known = self.gazetteer.get(_key(name))
         if known is not None:
             return Mention(span.start, span.end, name, Counter({known[1]: 10 * len(span)}), canonical=known[0])
@@ -510,7 +510,7 @@ class MentionFinder:
         person = _trailing_person(doc, start, end)
         if person is not None and (title is not None or person - start >= 2 and all(
                 doc[i].ent_type_ == "ORG" for i in range(start, person)) and self._person_like([lowers[i] for i in range(person, end)])):
-            return doc[person:end], title  # "Secretary of Homeland Security Elaine Duke", "Homeland Security Elaine Duke"
+            return doc[person:end], title  # "Secretary of Homeland Security Dana Whitcomb", "Homeland Security Dana Whitcomb"
         role_end = self._role_before_name(lowers, start, end)
         if role_end is not None:
             return doc[role_end:end], title or ROLE  # a party or role word says the name is a person's
@@ -632,7 +632,7 @@ class MentionFinder:
         elif words[-1] in self.groups:
             votes["NORP"] += 3 * len(span)  # "Republicans", "the Tamaki Independents"
         elif span.start > 0 and span.doc[span.start - 1].lower_ in self.company_nouns and span.doc[span.start - 1].is_lower:
-            votes["ORG"] += 3 * len(span)  # "brokerage Stifel", "law firm Kramer Levin": what the name is, said before it
+            votes["ORG"] += 3 * len(span)  # "brokerage Pellworth", "law firm Marsh Tolland": what the name is, said before it
         elif len(words) > 1 and (words[-1] in self.place_words or words[0] in self.place_first_words):
             votes["GPE"] += 3 * len(span)  # "South China Sea", "Camp Lejeune", "Trump Tower": places
         elif len(words) > 1 and words[0] in known_places() and " ".join(words[1:]) in self.compass_parts:
@@ -764,7 +764,7 @@ class MentionFinder:
         return result
 
     def _without_suffix(self, name: str) -> str:
-        """'United Parcel Service Inc' -> 'United Parcel Service': its acronym leaves the company word out."""
+        """'Northwind Freight Systems Inc' -> 'Northwind Freight Systems': its acronym leaves the company word out."""
         words = name.split()
         return " ".join(words[:-1]) if len(words) > 2 and words[-1].lower() in self.corporate_suffixes else name
 
@@ -1113,7 +1113,7 @@ def _key(name: str) -> str:
 
 def _common_noun_after_possessive(span: Span) -> bool:
     """'our Country', 'my Flag': one capitalised word after a possessive is a common noun, unless the model
-    or the place list knows it or a noun follows it ("his Asia trip")."""
+    or the place list knows it or a noun follows it ("his Texas visit")."""
     doc, token = span.doc, span[0]
     if len(span) != 1 or span.start == 0 or doc[span.start - 1].tag_ != "PRP$" or not doc[span.start - 1].is_lower:
         return False
@@ -1123,7 +1123,7 @@ def _common_noun_after_possessive(span: Span) -> bool:
 
 
 def _in_topic_code(span: Span) -> bool:
-    """A word in capitals between '[' or '/' and '/' or ']': a wire service's topic code ("[GB/HOMES]")."""
+    """A word in capitals between '[' or '/' and '/' or ']': a wire service's topic code ("[KX/LOANS]")."""
     doc = span.doc
     return span.text.isupper() and span.start > 0 and span.end < len(doc) \
         and doc[span.start - 1].text in ("[", "/") and doc[span.end].text in ("/", "]")

@@ -48,7 +48,7 @@ class DocContext:
         owned = [t for thing in things for t in [thing, *thing.conjuncts]]
         found = [a for t in owned for c in t.children if c.dep_ == "poss" and c.pos_ != "PRON"
                  for a in self.resolve(c)]  # a named owner: "criticized his budget" names nobody
-        # "attacked Blair's Tory lies": the owner is named before the modifier that says what the thing is about
+        # "attacked Brandt's Tory lies": the owner is named before the modifier that says what the thing is about
         found += [a for t in owned for m in t.children if m.dep_ in ("compound", "amod", "nmod") and m.i < t.i
                   for c in m.children if c.dep_ == "poss" and c.pos_ != "PRON" for a in self.resolve(c)]
         # "criticised the promises of the Tories"
