@@ -44,6 +44,8 @@ PLURAL_ACRONYM = re.compile(r"^[A-Z]{2,}s$")
 #: A word of a person's name, in lower case: letters, apostrophes and hyphens.
 PLAIN_WORD = re.compile(r"[a-z][a-z'’\-]*")
 ACRONYM = re.compile(r"^[A-Z][A-Z&.\-]{1,9}$")
+#: A person's name with an initial for the first name ("J. Powell").
+INITIALLED = re.compile(r"^[A-Z]\. [A-Z]\w+$")
 #: Lower-case words that join the parts of an organisation's name, never a person's.
 #: The title of a name written after a party or role word alone ("Democrat X").
 ROLE = "role"
@@ -153,6 +155,7 @@ class MentionFinder:
         self.role_words = {tuple(w.split()) for w in names.get("role_words", [])}
         self.not_entity_heads = set(names.get("not_entity_heads", []))
         self.not_entity_first_words = set(names.get("not_entity_first_words", []))
+        self.sentence_openers = set(names.get("sentence_openers", []))
         self.company_nouns = set(names.get("company_nouns", []))
         self.labelling_verbs = set(lexicon.relations["quotes"]["labelling_verbs"])
         self.place_words = set(names.get("place_words", []))
@@ -375,9 +378,11 @@ class MentionFinder:
         stop = at + 1 + skip
         while stop < len(doc) and self._is_name_word(doc[stop]):
             stop += 1
-        title = self._title_at({i: doc[i].lower_ for i in range(start, stop)}, start, stop)
-        if title is not None and start + len(title) > at + 1:
-            return True  # "Chief of Staff X", "Secretary of State X": the connector is inside a title
+        lowers = {i: doc[i].lower_ for i in range(start, stop)}
+        for opens in range(start, at):
+            title = self._title_at(lowers, opens, stop)
+            if title is not None and opens + len(title) > at + 1:
+                return True  # "(FBI) Chief of Staff X", "Secretary of State X": the connector is inside a title
         if connector.lower_ == "for" and not skip:
             if self._office_sought(doc, at, stop):
                 return False  # "Francisco Olmedo for City Council president": the office he seeks
@@ -385,6 +390,8 @@ class MentionFinder:
                 return True
         if self._titled_person(doc, start, at) or at - start > 1 and all(t.ent_type_ == "PERSON" for t in doc[start:at]):
             return False  # "Jon Whiten of the Revenue Department": a person and where they work  # "Ald. Francisco Olmedo for City Council president": the office sought, not a name
+        if connector.lower_ == "and" and self._two_surnames(doc, start, at, stop):
+            return False  # "Luetkemeyer and Toomey": two people, each also named apart from the other
         if connector.ent_type_ == "ORG" and connector.ent_iob_ == "I":
             return True
         if connector.lower_ in ("and", "&"):
@@ -393,6 +400,16 @@ class MentionFinder:
             return any(t.lower_ in self.org_keywords for t in doc[start:at])  # "Committee on X", not "a Democrat on the X"
         words = {t.lower_ for t in doc[start:stop]}
         return bool(words & self.org_keywords) or self._org_noun_after(doc, stop)
+
+    def _two_surnames(self, doc: Doc, start: int, at: int, stop: int) -> bool:
+        """One plain word on each side of "and", one of them written elsewhere in the article: two names, not
+        one firm's ("Marks and Spencer" is written whole each time)."""
+        left, right = doc[start:at], doc[at + 1:stop]
+        if len(left) != 1 or len(right) != 1 or not self._surname_like([left.text.lower()]) \
+                or not self._surname_like([right.text.lower()]):
+            return False
+        together = sum(1 for t in doc[:-2] if t.text == left.text and t.nbor(1).lower_ == "and" and t.nbor(2).text == right.text)
+        return max(_times_written(doc, left.text), _times_written(doc, right.text)) > together
 
     def _org_noun_after(self, doc: Doc, at: int) -> bool:
         """'the Sons of the Frontier militia', 'the Midvale Courier editorial board': a lower-case
@@ -435,16 +452,16 @@ class MentionFinder:
         name = _clean_name(span.text)
         if not name or name.lower() in self.not_names or not any(c.isalpha() for c in name) or name.startswith("-"):
             return None  # "-Senate" of "House-Senate" is a fragment
-        if span[0].lower_ in self.not_entity_first_words or _in_topic_code(span):
-            return None  # "Hurricane Odalys" is weather; "[KX/LOANS]" a wire service's topic code
+        if span[0].lower_ in self.not_entity_first_words or _in_topic_code(span) or _hashtag(span):
+            return None  # "Hurricane Odalys" is weather; "[KX/LOANS]" a wire service's topic code; "#VoteNow" a tag
         known = self.gazetteer.get(_key(name))
         if known is not None:
             return Mention(span.start, span.end, name, Counter({known[1]: 10 * len(span)}), canonical=known[0])
         inner = self._gazetteer_part(span)
         if inner is not None:
             return self._mention(inner)  # "Trump White House", "BBC Michael Howard": a name glued to a known one
-        if len(span) == 1 and span[0].ent_type_ in ("GPE", "NORP") and _joins_two_places(span.text):
-            return None  # "U.S.-Pakistan talks", "U.S.-Canadian": two places side by side describe a thing
+        if len(span) == 1 and span[0].ent_type_ in ("GPE", "NORP") and _joins_two_places(span.text) or self._pair_modifier(span, name):
+            return None  # "U.S.-Pakistan talks", "U.S.-Canadian", "Trump-Russia ties": two names side by side describe a thing
         if len(span) > 1 and all(t.text.isupper() for t in span if t.is_alpha) and any(len(t.text) >= 6 for t in span) \
                 or len(span) == 1 and span.text.isalpha() and span.text.isupper() and len(span.text) >= 7 \
                 and span.text.lower() not in known_places():
@@ -483,8 +500,8 @@ class MentionFinder:
         changed = True
         while changed and start < end:
             changed = False
-            if lowers[start] in ("the", "a", "an"):
-                start += 1
+            if lowers[start] in ("the", "a", "an") or lowers[start] in self.sentence_openers and _opens_sentence(doc[start]):
+                start += 1  # "Though Trump said", "Follow Trump's ...": the word before the name opens the sentence
                 changed = True
                 continue
             after = start
@@ -537,6 +554,12 @@ class MentionFinder:
         elif end - start > 2 and doc[start].lower_ in self.party_adjectives and doc[start + 1].lower_ in ("senate", "house"):
             start += 1  # "Republican Senate Finance Committee member X": the member's party, the chamber's committee
         return start, end
+
+    def _pair_modifier(self, span: Span, name: str) -> bool:
+        """'U.S.-Russia relations', 'Trump-Russia ties': two names, one a place, joined by a hyphen before the noun they describe."""
+        doc = span.doc
+        return _joins_two_places(name) and span.end < len(doc) and doc[span.end].is_lower and doc[span.end].pos_ == "NOUN" \
+            and any(part.lower() in known_places() or self.gazetteer.get(_key(part), ("", ""))[1] == "GPE" for part in name.split("-"))
 
     def _gazetteer_part(self, span: Span) -> Span | None:
         """The known name after one other word ("Trump White House"), or the person's name after a known one
@@ -637,6 +660,8 @@ class MentionFinder:
             votes["GPE"] += 3 * len(span)  # "South China Sea", "Camp Lejeune", "Trump Tower": places
         elif len(words) > 1 and words[0] in known_places() and " ".join(words[1:]) in self.compass_parts:
             votes["GPE"] += 3 * len(span)  # "Bristol West", "Leeds North West": a district or constituency of a place
+        elif len(words) == 1 and words[0] in self.offices:
+            votes["PERSON"] += 2  # "Trump", "Blunkett": the surname of a known office holder, which the model may call an organisation
         elif not first_named and not (len(words) == 1 and (words[0] in self.female_names or words[0] in self.male_names)) \
                 and " ".join(words) in known_places():
             votes["GPE"] += 2 * len(span)  # "New Zealand", "Derbyshire": a country or a region, whatever the model says
@@ -776,8 +801,18 @@ class MentionFinder:
         organisation words ("Vistra" and "Vistra Energy Corp").
         """
         result = []
-        for cluster in sorted(clusters, key=lambda c: -len(c.name.split())):
+        # a name written with an initial ("J. Powell") comes after the full names of its length, and joins one of them
+        for cluster in sorted(clusters, key=lambda c: (-len(c.name.split()), INITIALLED.match(c.name) is not None)):
             words = cluster.name.split()
+            initialled = [c for c in result if INITIALLED.match(cluster.name) and c.type == "PERSON" and not c.canonical
+                          and len(c.name.split()) == 2 and c.name.split()[-1] == words[-1] and c.name[0] == cluster.name[0]
+                          and not INITIALLED.match(c.name)]
+            if len(initialled) == 1 and not cluster.canonical:
+                target = initialled[0]
+                target.mentions += cluster.mentions
+                target.aliases.add(cluster.name)
+                target.aliases |= cluster.aliases
+                continue
             joinable = [
                 c for c in result
                 if len(c.name.split()) > len(words) and not cluster.canonical and not c.canonical and c.type != "GPE"
@@ -1120,6 +1155,12 @@ def _common_noun_after_possessive(span: Span) -> bool:
     modifies = span.end < len(doc) and doc[span.end].pos_ == "NOUN" and doc[span.end].is_lower
     return not ACRONYM.match(span.text) and token.ent_type_ not in ("ORG", "NORP") \
         and token.lower_ not in known_places() and not modifies
+
+
+def _hashtag(span: Span) -> bool:
+    """'#VoteNow', '@SenatorX': a word written straight after '#' or '@' is a tag or a handle, not a name."""
+    before = span.doc[span.start - 1] if span.start > 0 else None
+    return before is not None and before.text in ("#", "@") and not before.whitespace_
 
 
 def _in_topic_code(span: Span) -> bool:

@@ -669,3 +669,45 @@ def test_a_person_named_right_after_an_organisation_is_the_person(find):
 def test_a_quoted_label_given_to_someone_is_no_name(find):
     _, entities = find('Ray Brandt attacked the budget, dubbing Mr Ottilie Varga "Sir Spendalot".')
     assert names(entities) == {("Ray Brandt", "PERSON"), ("Ottilie Varga", "PERSON")}
+
+
+def test_a_word_opening_the_sentence_is_no_part_of_the_name_after_it(find):
+    _, entities = find("Follow Trump's impact on markets here. Donald Trump spoke later.")
+    assert names(entities) == {("Donald Trump", "PERSON")}
+
+
+def test_a_hashtag_is_no_name(find):
+    _, entities = find("Senator Ottilie Varga posted #VoteHarbor on Friday.")
+    assert names(entities) == {("Ottilie Varga", "PERSON")}
+
+
+def test_two_surnames_joined_by_and_are_two_people(find):
+    _, entities = find("Lawmakers including Kowalczyk and Brandt wrote to the bank. Ray Brandt said the bank erred.")
+    assert "Kowalczyk and Brandt" not in {n for n, _ in names(entities)}
+    assert by_name(entities, "Ray Brandt").aliases == {"Brandt"}
+
+
+def test_a_hyphenated_pair_of_names_before_a_noun_describes_a_thing(find):
+    _, entities = find("Ottilie Varga said Trump-Russia ties and U.S.-Russia relations were strained.")
+    assert not {n for n, _ in names(entities)} & {"Trump-Russia", "U.S.-Russia"}
+
+
+def test_a_court_district_keeps_its_place(find):
+    _, entities = find("Prosecutors in the Southern District of New York charged Ottilie Varga.")
+    assert names(entities) == {("Southern District of New York", "ORG"), ("Ottilie Varga", "PERSON")}
+
+
+def test_a_known_office_holders_surname_is_a_person(find):
+    _, entities = find("Republicans want to talk to Trump about budget caps.")
+    assert names(entities) == {("Republicans", "NORP"), ("Trump", "PERSON")}
+
+
+def test_a_title_with_of_after_an_organisation_comes_off_the_name(find):
+    _, entities = find("Harbor Authority Chief of Staff Ottilie Varga said the memo was accurate.")
+    assert ("Ottilie Varga", "PERSON") in names(entities)
+
+
+def test_a_name_with_an_initial_joins_the_full_name(find):
+    _, entities = find("Ray Powell said rates would rise. R. Powell was named. Powell left.")
+    assert names(entities) == {("Ray Powell", "PERSON")}
+    assert by_name(entities, "Ray Powell").aliases == {"R. Powell", "Powell"}
