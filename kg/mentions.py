@@ -556,10 +556,13 @@ class MentionFinder:
         return start, end
 
     def _pair_modifier(self, span: Span, name: str) -> bool:
-        """'U.S.-Russia relations', 'Trump-Russia ties': two names, one a place, joined by a hyphen before the noun they describe."""
+        """'U.S.-Russia relations', 'Trump-Russia ties', 'the Trump-Putin meeting': two names, one a place or both
+        office holders, joined by a hyphen before the noun they describe."""
         doc = span.doc
-        return _joins_two_places(name) and span.end < len(doc) and doc[span.end].is_lower and doc[span.end].pos_ == "NOUN" \
-            and any(part.lower() in known_places() or self.gazetteer.get(_key(part), ("", ""))[1] == "GPE" for part in name.split("-"))
+        parts = name.split("-")
+        return _joins_two_places(name) and span.end < len(doc) and doc[span.end].is_lower and doc[span.end].pos_ == "NOUN" and (
+            any(part.lower() in known_places() or self.gazetteer.get(_key(part), ("", ""))[1] == "GPE" for part in parts)
+            or all(part.lower() in self.offices for part in parts))
 
     def _gazetteer_part(self, span: Span) -> Span | None:
         """The known name after one other word ("Trump White House"), or the person's name after a known one
