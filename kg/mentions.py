@@ -44,6 +44,8 @@ PLURAL_ACRONYM = re.compile(r"^[A-Z]{2,}s$")
 #: A word of a person's name, in lower case: letters, apostrophes and hyphens.
 PLAIN_WORD = re.compile(r"[a-z][a-z'’\-]*")
 ACRONYM = re.compile(r"^[A-Z][A-Z&.\-]{1,9}$")
+#: An ordinal written in figures ("9th", "1st").
+ORDINAL_WORD = re.compile(r"\d+(?:st|nd|rd|th)")
 #: A person's name with an initial for the first name ("J. Powell").
 INITIALLED = re.compile(r"^[A-Z]\. [A-Z]\w+$")
 #: Lower-case words that join the parts of an organisation's name, never a person's.
@@ -156,6 +158,7 @@ class MentionFinder:
         self.not_entity_heads = set(names.get("not_entity_heads", []))
         self.not_entity_first_words = set(names.get("not_entity_first_words", []))
         self.sentence_openers = set(names.get("sentence_openers", []))
+        self.numbered_names = set(names.get("numbered_names", []))
         self.company_nouns = set(names.get("company_nouns", []))
         self.labelling_verbs = set(lexicon.relations["quotes"]["labelling_verbs"])
         self.place_words = set(names.get("place_words", []))
@@ -198,7 +201,9 @@ class MentionFinder:
         while i < len(doc):
             end = self._run_end(doc, i, excluded) if capitalised[i] else i
             if end > i:
-                run = doc[_article_before(doc, i):end]
+                ordinal = i > 0 and ORDINAL_WORD.fullmatch(doc[i - 1].text) is not None \
+                    and any(t.lower_ in self.numbered_names for t in doc[i:end])
+                run = doc[_article_before(doc, i - 1 if ordinal else i):end]  # "the 9th U.S. Circuit Court of Appeals"
                 mention = self._mention(run) or self._owning_party(run)
                 if mention is not None:
                     mentions.append(mention)
@@ -450,7 +455,8 @@ class MentionFinder:
         if not len(span):
             return None
         name = _clean_name(span.text)
-        if not name or name.lower() in self.not_names or not any(c.isalpha() for c in name) or name.startswith("-"):
+        if not name or re.sub(r"^(?:U\.S\.|US) ", "", name).lower() in self.not_names or not any(c.isalpha() for c in name) \
+                or name.startswith("-"):
             return None  # "-Senate" of "House-Senate" is a fragment
         if span[0].lower_ in self.not_entity_first_words or _in_topic_code(span) or _hashtag(span):
             return None  # "Hurricane Odalys" is weather; "[KX/LOANS]" a wire service's topic code; "#VoteNow" a tag
@@ -551,7 +557,7 @@ class MentionFinder:
             if rest.tag_ == "NNP" and rest.lower_ not in self.org_keywords \
                     and (rest.lower_,) not in self.titles_by_first.get(rest.lower_, ()):
                 start += 1
-        elif end - start > 2 and doc[start].lower_ in self.party_adjectives and doc[start + 1].lower_ in ("senate", "house"):
+        elif end - start > 2 and doc[start].lower_ in self.party_adjectives and doc[start + 1].lower_ in ("senate", "house", "u.s.", "us"):
             start += 1  # "Republican Senate Finance Committee member X": the member's party, the chamber's committee
         return start, end
 
@@ -588,6 +594,8 @@ class MentionFinder:
         rest = [doc[i] for i in range(at + len(words), end)]
         if rest and rest[-1].lower_ in self.corporate_suffixes:
             return False
+        if words in (("u.s.",), ("us",)) and len(rest) == 1 and rest[0].lower_ in self.org_keywords:
+            return False  # "the U.S. Embassy", "the U.S. Army": the country names which one
         if " ".join(words) not in self.ambiguous_titles:
             return True
         if any(t.lower_ in self.org_keywords or t.lower_ in self.corporate_suffixes for t in rest):

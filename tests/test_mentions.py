@@ -711,3 +711,22 @@ def test_a_name_with_an_initial_joins_the_full_name(find):
     _, entities = find("Ray Powell said rates would rise. R. Powell was named. Powell left.")
     assert names(entities) == {("Ray Powell", "PERSON")}
     assert by_name(entities, "Ray Powell").aliases == {"R. Powell", "Powell"}
+
+
+@pytest.mark.parametrize("text,name", [
+    ("Ray Brandt visited the U.S. Embassy in Harbor City.", "U.S. Embassy"),
+    ("The U.S. Army said Ray Brandt erred.", "U.S. Army"),
+])
+def test_the_country_opening_an_organisations_name_stays_on(find, text, name):
+    _, entities = find(text)
+    assert (name, "ORG") in names(entities)
+
+
+def test_the_ordinal_of_a_numbered_court_stays_on(find):
+    _, entities = find("The 4th U.S. Circuit Court of Appeals ruled against Ray Brandt, and the 9th Circuit agreed.")
+    assert names(entities) == {("4th U.S. Circuit Court of Appeals", "ORG"), ("9th Circuit", "ORG"), ("Ray Brandt", "PERSON")}
+
+
+def test_a_chamber_is_no_name_with_the_country_before_it(find):
+    _, entities = find("Ray Brandt is the Republican U.S. Senate candidate in Alabama.")
+    assert names(entities) == {("Ray Brandt", "PERSON"), ("Alabama", "GPE")}
