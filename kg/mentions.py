@@ -159,6 +159,8 @@ class MentionFinder:
         self.not_entity_first_words = set(names.get("not_entity_first_words", []))
         self.sentence_openers = set(names.get("sentence_openers", []))
         self.numbered_names = set(names.get("numbered_names", []))
+        programmes = sorted(names.get("programmes", []), key=len, reverse=True)
+        self.programmes = re.compile(r"\b(?:%s)(?!\w)" % "|".join(re.escape(p) for p in programmes)) if programmes else None
         self.company_nouns = set(names.get("company_nouns", []))
         self.labelling_verbs = set(lexicon.relations["quotes"]["labelling_verbs"])
         self.place_words = set(names.get("place_words", []))
@@ -192,7 +194,8 @@ class MentionFinder:
         """The article's entities; `published` (the article's date, as written) dates the offices its
         descriptions may name ("the prime minister")."""
         text = doc.text
-        excluded = set().union(*(_pattern_tokens(doc, pattern, text) for pattern in (PARTY_TAG, DATELINE, WIRE_DATELINE, TICKER)))
+        patterns = (PARTY_TAG, DATELINE, WIRE_DATELINE, TICKER) + ((self.programmes,) if self.programmes else ())
+        excluded = set().union(*(_pattern_tokens(doc, pattern, text) for pattern in patterns))
         mentions = self._joined_names(doc, text, excluded)
         mentions += self._ballot_campaigns(doc, text, excluded | {i for m in mentions for i in range(m.start, m.end)})
         excluded |= {i for m in mentions for i in range(m.start, m.end)}

@@ -730,3 +730,13 @@ def test_the_ordinal_of_a_numbered_court_stays_on(find):
 def test_a_chamber_is_no_name_with_the_country_before_it(find):
     _, entities = find("Ray Brandt is the Republican U.S. Senate candidate in Alabama.")
     assert names(entities) == {("Ray Brandt", "PERSON"), ("Alabama", "GPE")}
+
+
+def test_a_committee_named_with_and_is_one_name(find):
+    _, entities = find("The House Ways and Means Committee approved the bill, and Ray Brandt said Ways and Means erred.")
+    assert names(entities) == {("House Ways and Means Committee", "ORG"), ("Ray Brandt", "PERSON")}
+
+
+def test_a_programme_title_is_no_name(find):
+    _, entities = find("Ray Brandt told NBC's Meet the Press on Sunday that the plan had failed. He later appeared on Newsnight.")
+    assert names(entities) == {("Ray Brandt", "PERSON"), ("NBC", "ORG")}
