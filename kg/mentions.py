@@ -21,7 +21,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
 from kg.lexicon import Lexicon
-from kg.places import known_places
+from kg.places import is_demonym, known_places
 from kg.records import ENTITY_LABELS
 
 #: The Arabic article written in lower case and hyphenated before a name: "al-Qaeda", "Bashar al-Assad".
@@ -674,6 +674,8 @@ class MentionFinder:
             votes["GPE"] += 3 * len(span)  # "South China Sea", "Camp Lejeune", "Trump Tower": places
         elif len(words) > 1 and words[0] in known_places() and " ".join(words[1:]) in self.compass_parts:
             votes["GPE"] += 3 * len(span)  # "Bristol West", "Leeds North West": a district or constituency of a place
+        elif len(words) == 1 and is_demonym(words[0]) or len(span) > 1 and span[-1].tag_ == "NNPS" and is_demonym(words[-1]):
+            votes["NORP"] += 3 * len(span)  # "Bangladeshi", "Ukrainians", "North Koreans": a country's people
         elif len(words) == 1 and words[0] in self.offices:
             votes["PERSON"] += 2  # "Trump", "Blunkett": the surname of a known office holder, which the model may call an organisation
         elif not first_named and not (len(words) == 1 and (words[0] in self.female_names or words[0] in self.male_names)) \

@@ -28,3 +28,27 @@ def known_places() -> frozenset[str]:
     packaged = files("kg") / "lexicon" / "places.json"
     names.update(json.loads(packaged.read_text(encoding="utf-8"))["names"])
     return frozenset(names)
+
+
+#: Endings of the words for a country's people ("Ukrainian", "Chinese", "Mexican", "Pakistani").
+DEMONYM_ENDINGS = ("ian", "ean", "ese", "an", "i")
+
+
+@lru_cache(maxsize=4096)
+def is_demonym(word: str) -> bool:
+    """Whether a word (lower case, singular or plural) names the people of a country: its stem opens a
+    country's name ("bangladeshi", "ukrainians", "iraqi"). A place's own name is none ("jordan")."""
+    word = word.removesuffix("s")
+    if word in known_places():
+        return False
+    countries = _country_names()
+    return any(word.endswith(ending) and len(word) - len(ending) >= 4
+               and any(name.startswith(word[:-len(ending)]) for name in countries) for ending in DEMONYM_ENDINGS)
+
+
+@lru_cache(maxsize=1)
+def _country_names() -> tuple[str, ...]:
+    import pycountry
+
+    return tuple({n.lower() for c in pycountry.countries for n in (c.name, getattr(c, "common_name", c.name))})
+

@@ -9,6 +9,7 @@ import pytest
 from kg.errors import LexiconError
 from kg.extraction import ArticleExtractor
 from kg.lexicon import load_lexicon
+from kg.places import is_demonym
 from kg.records import Article
 
 SENTENCE = "Sen. Odalys Brandvik pummeled Gov. Teodor Kasprzak over the budget."
@@ -63,3 +64,11 @@ def test_malformed_file_names_the_file(tmp_path, content):
 def test_missing_file_names_the_file(tmp_path):
     with pytest.raises(LexiconError, match="nowhere.json"):
         load_lexicon(tmp_path / "nowhere.json")
+
+
+@pytest.mark.parametrize("word,people", [
+    ("ukrainians", True), ("bangladeshi", True), ("chinese", True), ("indian", True),
+    ("jordan", False), ("brian", False), ("ryan", False),
+])
+def test_a_demonym_opens_with_its_countrys_name(word, people):
+    assert is_demonym(word) is people

@@ -740,3 +740,8 @@ def test_a_committee_named_with_and_is_one_name(find):
 def test_a_programme_title_is_no_name(find):
     _, entities = find("Ray Brandt told NBC's Meet the Press on Sunday that the plan had failed. He later appeared on Newsnight.")
     assert names(entities) == {("Ray Brandt", "PERSON"), ("NBC", "ORG")}
+
+
+def test_a_countrys_people_are_a_group(find):
+    _, entities = find("Ukrainians protested in the square. North Koreans fled, and the Pakistani said he agreed with Ray Brandt.")
+    assert {("Ukrainians", "NORP"), ("North Koreans", "NORP"), ("Pakistani", "NORP")} <= names(entities)
