@@ -895,6 +895,10 @@ class MentionFinder:
                 role_nouns = [c for c in head.children if c.dep_ == "appos" and c.pos_ == "NOUN"]
                 if head.dep_ == "appos" and head.head.pos_ == "NOUN":
                     role_nouns.append(head.head)
+                if head.dep_ == "nsubj" and head.head.lemma_ == "be":  # "Dana Whitcomb is the port commissioner"
+                    role_nouns += [c for c in head.head.children if c.dep_ == "attr" and c.pos_ == "NOUN"
+                                   and (c.lemma_.lower(),) in self.titles_by_first.get(c.lemma_.lower(), ())
+                                   and any(d.lower_ == "the" for d in c.children)]
                 # "Tory leader Michael Howard": a role noun written before the name, outside it
                 role_nouns += [c for c in head.children if c.dep_ == "compound" and c.pos_ == "NOUN" and c.i < m.start
                                 and (c.lemma_.lower(),) in self.titles_by_first.get(c.lemma_.lower(), ())]

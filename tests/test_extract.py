@@ -794,3 +794,13 @@ def test_a_name_that_only_says_whose_allies_does_not_act(extract):
 def test_a_partys_members_opening_a_sentence_act_for_the_party(extract):
     assert extract("Labour MPs have angrily criticised Ottilie Varga and Ray Brandt.") == {
         ("Labour", "CRITICIZED", "Ottilie Varga", None), ("Labour", "CRITICIZED", "Ray Brandt", None)}
+
+
+def test_a_legacy_from_one_to_another_is_a_donation(extract):
+    assert extract("A legacy of £50,000 from Tom Kessler to the Harbor Party was declared on Friday.") == {
+        ("Tom Kessler", D, "Harbor Party", "£50,000")}
+
+
+def test_a_role_given_by_is_the_names_its_holder(extract):
+    assert extract("Ottilie Varga is the chancellor. Tom Kessler criticised the chancellor on Tuesday.") == {
+        ("Tom Kessler", C, "Ottilie Varga", None)}
