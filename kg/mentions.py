@@ -483,8 +483,8 @@ class MentionFinder:
             return None  # "the Fair Pay Act" is a bill, "the Treaty of Rome" too; "the Vietnam War" is an event
         if self._bare_title(span) or self._bare_role(span):
             return None  # "the Housing Secretary, X,", "the Michigan Democrat": a role, the name comes elsewhere
-        if _common_noun_after_possessive(span):
-            return None  # "our Country", "my Flag": a common noun written with a capital
+        if _common_noun_after_possessive(span) or self._capitalised_common_words(span):
+            return None  # "our Country", "my Flag", "the Stock Market": common nouns written with capitals
         if len(span) == 1 and span[0].is_stop or name.startswith("-"):
             return None  # "While", "Great": a capitalised function word; "-Levels": a fragment
         if len(span) == 1 and _opens_sentence(span[0]) and not ACRONYM.match(span.text) and span[0].lower_ not in known_places() and not _clause_subject(span[0]) and (
@@ -563,6 +563,15 @@ class MentionFinder:
         elif end - start > 2 and doc[start].lower_ in self.party_adjectives and doc[start + 1].lower_ in ("senate", "house", "u.s.", "us"):
             start += 1  # "Republican Senate Finance Committee member X": the member's party, the chamber's committee
         return start, end
+
+    def _capitalised_common_words(self, span: Span) -> bool:
+        """'a total Witch Hunt', 'the Stock Market': several words the article also writes in lower case, none a
+        first name or an organisation word, that the model does not call an organisation, place or group, are
+        common nouns written with capitals for emphasis."""
+        return len(span) > 1 and all(
+            t.text != t.lower_ and t.is_alpha and _times_written(span.doc, t.lower_) > 0
+            and t.ent_type_ not in ("ORG", "GPE", "NORP", "FAC", "LOC") and t.lower_ not in self.org_keywords
+            and t.lower_ not in self.female_names and t.lower_ not in self.male_names for t in span)
 
     def _pair_modifier(self, span: Span, name: str) -> bool:
         """'U.S.-Russia relations', 'Trump-Russia ties', 'the Trump-Putin meeting': two names, one a place or both

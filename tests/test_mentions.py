@@ -745,3 +745,13 @@ def test_a_programme_title_is_no_name(find):
 def test_a_countrys_people_are_a_group(find):
     _, entities = find("Ukrainians protested in the square. North Koreans fled, and the Pakistani said he agreed with Ray Brandt.")
     assert {("Ukrainians", "NORP"), ("North Koreans", "NORP"), ("Pakistani", "NORP")} <= names(entities)
+
+
+def test_common_words_capitalised_for_emphasis_are_no_name(find):
+    _, entities = find("This is a total Witch Hunt, Ray Brandt wrote. The witch hunt must end.")
+    assert names(entities) == {("Ray Brandt", "PERSON")}
+
+
+def test_a_capitalised_phrase_ending_in_a_thing_word_is_no_name(find):
+    _, entities = find("Tax Cuts are coming, Ray Brandt wrote on Friday.")
+    assert names(entities) == {("Ray Brandt", "PERSON")}
