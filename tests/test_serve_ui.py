@@ -100,6 +100,21 @@ def graph_state(driver):
                 edges: g.edges().map(e => [g.source(e), g.target(e), g.getEdgeAttribute(e, 'relation')])};""")
 
 
+def farthest_line(driver):
+    """The ends, in the drawing area, of the line whose middle is farthest from every entity: a click there lands on it."""
+    return driver.execute_script("""
+        const {renderer, graph} = window.kgExplorer;
+        const at = (n) => renderer.graphToViewport(graph.getNodeAttributes(n));
+        const points = graph.nodes().map(at);
+        let best = null;
+        graph.forEachEdge((e, attrs, s, t) => {
+          const a = at(s), b = at(t), m = {x: (a.x + b.x) / 2, y: (a.y + b.y) / 2};
+          const room = Math.min(...points.map(p => Math.hypot(p.x - m.x, p.y - m.y)));
+          if (!best || room > best[0]) best = [room, [a.x, a.y], [b.x, b.y]];
+        });
+        return best.slice(1);""")
+
+
 def click_at(driver, x, y):
     """A real mouse click at point (x, y) of the graph's drawing area."""
     left, top = driver.execute_script(
@@ -226,20 +241,10 @@ def test_a_least_confidence_and_a_date_range_narrow_the_view(browser, sites):
 
 def test_clicking_a_line_lists_its_evidence_in_a_panel_that_wraps(browser, site):
     open_network(browser, site["url"] + "?view=network")
-    # the line whose middle is farthest from every entity, so the click lands on it
-    a, b = browser.execute_script("""
-        const {renderer, graph} = window.kgExplorer;
-        const at = (n) => renderer.graphToViewport(graph.getNodeAttributes(n));
-        const points = graph.nodes().map(at);
-        let best = null;
-        graph.forEachEdge((e, attrs, s, t) => {
-          const a = at(s), b = at(t), m = {x: (a.x + b.x) / 2, y: (a.y + b.y) / 2};
-          const room = Math.min(...points.map(p => Math.hypot(p.x - m.x, p.y - m.y)));
-          if (!best || room > best[0]) best = [room, [a.x, a.y], [b.x, b.y]];
-        });
-        return best.slice(1);""")
-    # under load a click can be dropped: try again a little along the line (at most three times)
+    # under load a click can be dropped, or land while the drawing still moves: each try reads the line's
+    # place again and clicks a little further along it (at most three times)
     for along in (0.5, 0.45, 0.55):
+        a, b = farthest_line(browser)
         click_at(browser, a[0] + along * (b[0] - a[0]), a[1] + along * (b[1] - a[1]))
         try:
             items = WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#edge-evidence li"))
