@@ -848,7 +848,8 @@ class MentionFinder:
             generic = all(m.generic for m in cluster.mentions)
             candidates = [c for c in joinable if _ends_with(c, words, self.corporate_suffixes) or generic and c.type == "ORG"
                           and c.name.split()[-1].lower() == words[0].lower()] or [
-                c for c in joinable if self._begins_with(c, words)]
+                c for c in joinable if self._begins_with(c, words)] or [
+                c for c in joinable if cluster.type == "ORG" and self._company_called(c, words)]
             if len(candidates) == 1:
                 target = candidates[0]
                 if len(words) == 1 and cluster.type == "PERSON" and self._person_like(target.name.lower().split()) \
@@ -879,6 +880,13 @@ class MentionFinder:
             return False  # "Trump" is not "the Trump administration"
         return cluster.type == "ORG" and [w.lower() for w in head] == [w.lower() for w in words] and all(
             w.lower() in self.org_keywords or w.lower() in self.corporate_suffixes or w == "&" for w in rest)
+
+    def _company_called(self, cluster: Cluster, words: list[str]) -> bool:
+        """'Verizon' and 'Verizon Communications Inc', 'Goldman' and 'Goldman Sachs Group Inc', 'Amazon' and
+        'Amazon.com Inc': a company, named in full with its company suffix, is called by its first word."""
+        names = cluster.name.split()
+        return cluster.type == "ORG" and len(words) == 1 and len(names) > 1 and names[-1].lower() in self.corporate_suffixes \
+            and re.split(r"\.(?:com|co)$", names[0], maxsplit=1)[0].lower() == words[0].lower()
 
     # -- definite descriptions ---------------------------------------------
     def _resolve_descriptions(self, doc: Doc, entities: DocEntities, years: tuple[int, int] | None) -> None:

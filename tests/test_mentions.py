@@ -755,3 +755,9 @@ def test_common_words_capitalised_for_emphasis_are_no_name(find):
 def test_a_capitalised_phrase_ending_in_a_thing_word_is_no_name(find):
     _, entities = find("Tax Cuts are coming, Ray Brandt wrote on Friday.")
     assert names(entities) == {("Ray Brandt", "PERSON")}
+
+
+def test_a_company_is_called_by_its_first_word(find):
+    _, entities = find("Harbor Freight Lines Inc said profits rose. Harbor said it would hire. Tidewell.com Inc fell; Tidewell said sales grew.")
+    assert names(entities) == {("Harbor Freight Lines Inc", "ORG"), ("Tidewell.com Inc", "ORG")}
+    assert by_name(entities, "Harbor Freight Lines Inc").aliases == {"Harbor"}
