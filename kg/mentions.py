@@ -671,7 +671,9 @@ class MentionFinder:
             label = token.ent_type_ if person_shaped else NER_VOTES.get(token.ent_type_, token.ent_type_)
             if label in ENTITY_LABELS or label == THING:
                 votes[label] += 1
-        first_named = len(words) == 2 and (words[0] in self.female_names or words[0] in self.male_names)
+        # "Virginia Foxx" is named, "the Virginia Senate" (the model's organisation) is a place's body
+        place_body = words[0] in known_places() and span[0].ent_type_ in ("ORG", "GPE", "FAC")
+        first_named = len(words) == 2 and (words[0] in self.female_names or words[0] in self.male_names) and not place_body
         if any(w in self.org_keywords for w in words) and len(words) > 1 and not first_named or words[-1] in self.corporate_suffixes or (
                 "for" in words[1:-1] and tuple(words[words.index("for", 1) + 1:]) in self.campaign_offices):
             votes["ORG"] += 3 * len(span)
@@ -696,7 +698,8 @@ class MentionFinder:
             votes["ORG"] += 3 * len(span)
         elif title:
             votes["PERSON"] += 3 * len(span)
-        elif first_named or self._person_like(words) and (words[0] in self.female_names or words[0] in self.male_names):
+        elif first_named or self._person_like(words) and (words[0] in self.female_names or words[0] in self.male_names) \
+                and not place_body:
             votes["PERSON"] += 2 * len(span)  # the small model tags many person names ORG or GPE
         if not votes:
             if ACRONYM.match(span.text) and len(span) == 1:
@@ -736,9 +739,9 @@ class MentionFinder:
         for mention in mentions:
             words = [t.text for t in doc[mention.start:mention.end]]
             patterns = [words]
-            if len(words) > 1 and not mention.canonical and (
+            if len(words) > 1 and not mention.canonical and words[-1].lower() not in self.not_names and (
                     mention.votes.most_common(1)[0][0] == "PERSON" or self._person_like([w.lower() for w in words])):
-                patterns.append(words[-1:])
+                patterns.append(words[-1:])  # a surname again; never a word that is no name alone ("Senate")
             for pattern in patterns:
                 key = " ".join(pattern)
                 if key not in by_key:

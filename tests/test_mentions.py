@@ -761,3 +761,8 @@ def test_a_company_is_called_by_its_first_word(find):
     _, entities = find("Harbor Freight Lines Inc said profits rose. Harbor said it would hire. Tidewell.com Inc fell; Tidewell said sales grew.")
     assert names(entities) == {("Harbor Freight Lines Inc", "ORG"), ("Tidewell.com Inc", "ORG")}
     assert by_name(entities, "Harbor Freight Lines Inc").aliases == {"Harbor"}
+
+
+def test_a_states_chamber_is_an_organisation_not_a_woman(find):
+    _, entities = find("Senate Republicans criticized Ray Brandt. The Virginia Senate voted on Monday.")
+    assert names(entities) == {("Ray Brandt", "PERSON"), ("Virginia Senate", "ORG")}
