@@ -159,6 +159,7 @@ class MentionFinder:
         self.not_entity_first_words = set(names.get("not_entity_first_words", []))
         self.sentence_openers = set(names.get("sentence_openers", []))
         self.numbered_names = set(names.get("numbered_names", []))
+        self.chamber_words = set(names.get("chamber_words", []))
         programmes = sorted(names.get("programmes", []), key=len, reverse=True)
         self.programmes = re.compile(r"\b(?:%s)(?!\w)" % "|".join(re.escape(p) for p in programmes)) if programmes else None
         self.company_nouns = set(names.get("company_nouns", []))
@@ -481,6 +482,9 @@ class MentionFinder:
         if last in self.law_words or last.rstrip("s") in self.law_words or last in self.not_entity_heads or PLURAL_ACRONYM.match(name) \
                 or any(t.lower_ in self.law_words and t.nbor().lower_ in ("of", "on") for t in span[:-1]):
             return None  # "the Fair Pay Act" is a bill, "the Treaty of Rome" too; "the Vietnam War" is an event
+        if len(span) == 2 and span[0].lower_ in self.chamber_words and span[1].text[-1:] == "s" \
+                and _key(span[1].text) in self.gazetteer:
+            return self._mention(span[1:])  # "House Democrats", "Senate Republicans": the party, by its members in a chamber
         if self._bare_title(span) or self._bare_role(span):
             return None  # "the Housing Secretary, X,", "the Michigan Democrat": a role, the name comes elsewhere
         if _common_noun_after_possessive(span) or self._capitalised_common_words(span):

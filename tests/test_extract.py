@@ -804,3 +804,13 @@ def test_a_legacy_from_one_to_another_is_a_donation(extract):
 def test_a_role_given_by_is_the_names_its_holder(extract):
     assert extract("Ottilie Varga is the chancellor. Tom Kessler criticised the chancellor on Tuesday.") == {
         ("Tom Kessler", C, "Ottilie Varga", None)}
+
+
+def test_a_party_that_only_runs_the_body_attacked_is_not_attacked(extract):
+    assert extract("Councillor Ray Brandt accused the Labour-run Harbor City Council of neglecting the docks.") == {
+        ("Ray Brandt", C, "Harbor City Council", None)}
+
+
+def test_the_one_criticized_in_the_passive_does_not_attack_the_agent(extract):
+    assert extract("Mayor Ray Brandt was sharply criticized on Friday by Ottilie Varga over the port budget.") == {
+        ("Ottilie Varga", C, "Ray Brandt", None)}

@@ -765,4 +765,9 @@ def test_a_company_is_called_by_its_first_word(find):
 
 def test_a_states_chamber_is_an_organisation_not_a_woman(find):
     _, entities = find("Senate Republicans criticized Ray Brandt. The Virginia Senate voted on Monday.")
-    assert names(entities) == {("Ray Brandt", "PERSON"), ("Virginia Senate", "ORG")}
+    assert names(entities) == {("Republicans", "NORP"), ("Ray Brandt", "PERSON"), ("Virginia Senate", "ORG")}
+
+
+def test_a_partys_members_in_a_chamber_are_the_party(find):
+    _, entities = find("House Democrats accused Ray Brandt of lying, and Senate Republicans agreed.")
+    assert names(entities) == {("Democrats", "NORP"), ("Ray Brandt", "PERSON"), ("Republicans", "NORP")}

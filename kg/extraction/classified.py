@@ -91,6 +91,8 @@ def read_pairs(ctx: DocContext, sentence: Span) -> list[PairReading]:
         for (s, o), forward in (((a, b), True), ((b, a), False)):
             if not _asserted_about(ctx, o) or _placed(ctx, o):
                 continue  # "said she would not challenge Y", "may attack Y": nothing asserted of Y
+            if _attacked_by(ctx, s, o):
+                continue  # "X was criticized by Y": the syntax says who attacks whom
             features = {
                 "dse_negative_toward": float(row[NEGATIVE[0] if forward else NEGATIVE[1]]),
                 "dse_negative_from": float(row[NEGATIVE[1] if forward else NEGATIVE[0]]),
@@ -169,9 +171,20 @@ def _finds_fault(ctx: DocContext, sentence: Span) -> bool:
 
 
 def _associate(ctx: DocContext, anchor: tuple[int, int, Cluster]) -> bool:
-    """'some Trump allies', 'Clinton aides': the name only says whose allies; they act, not the one named."""
+    """'some Trump allies', 'Clinton aides': the name only says whose allies; they act, not the one named.
+    'the Conservative-run council', 'the Republican-led Senate': the name only says who runs the body."""
     token = ctx.doc[anchor[1] - 1]
+    if anchor[1] + 1 < len(ctx.doc) and ctx.doc[anchor[1]].text == "-" and not token.whitespace_ \
+            and ctx.doc[anchor[1] + 1].lower_ in ctx.vocab.hyphen_suffix_words:
+        return True
     return token.dep_ == "compound" and token.head.pos_ == "NOUN" and token.head.lemma_.lower() in ctx.vocab.associates
+
+
+def _attacked_by(ctx: DocContext, subject: tuple[int, int, Cluster], obj: tuple[int, int, Cluster]) -> bool:
+    """Is the would-be attacker the passive subject of a verb whose agent ("by ...") is the would-be target?"""
+    head, target = _head(ctx, subject), _head(ctx, obj)
+    return head.dep_ == "nsubjpass" and target.dep_ == "pobj" and target.head.dep_ == "agent" \
+        and target.head.head.i == head.head.i
 
 
 def _sentence_features(ctx: DocContext, sentence: Span, entities: int) -> dict[str, float]:

@@ -54,6 +54,7 @@ class Vocabulary:
         self.confidence = {k: v for k, v in rel["rule_confidence"].items() if not k.startswith("_")}
         self.org_nouns = set(lexicon.names["org_keywords"])
         self.group_words = set(lexicon.names["groups"])
+        self.hyphen_suffix_words = set(lexicon.names.get("hyphen_suffix_words", []))
         self.attack_verbs = {w for w, e in self.verbs.items() if e["predicate"] == "CRITICIZED"}
         self.media = {e["name"] for e in lexicon.names.get("gazetteer", []) if e.get("media")}
         self.resignation_calls = {k: v for k, v in rel.get("resignation_calls", {}).items() if not k.startswith("_")}
