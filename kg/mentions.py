@@ -46,7 +46,7 @@ PLAIN_WORD = re.compile(r"[a-z][a-z'’\-]*")
 ACRONYM = re.compile(r"^[A-Z][A-Z&.\-]{1,9}$")
 #: An ordinal written in figures ("9th", "1st").
 ORDINAL_WORD = re.compile(r"\d+(?:st|nd|rd|th)")
-#: A person's name with an initial for the first name ("J. Powell").
+#: A person's name with an initial for the first name ("R. Brandt").
 INITIALLED = re.compile(r"^[A-Z]\. [A-Z]\w+$")
 #: Lower-case words that join the parts of an organisation's name, never a person's.
 #: The title of a name written after a party or role word alone ("Democrat X").
@@ -400,7 +400,7 @@ class MentionFinder:
         if self._titled_person(doc, start, at) or at - start > 1 and all(t.ent_type_ == "PERSON" for t in doc[start:at]):
             return False  # "Jon Whiten of the Revenue Department": a person and where they work  # "Ald. Francisco Olmedo for City Council president": the office sought, not a name
         if connector.lower_ == "and" and self._two_surnames(doc, start, at, stop):
-            return False  # "Luetkemeyer and Toomey": two people, each also named apart from the other
+            return False  # "Kowalczyk and Brandt": two people, each also named apart from the other
         if connector.ent_type_ == "ORG" and connector.ent_iob_ == "I":
             return True
         if connector.lower_ in ("and", "&"):
@@ -833,7 +833,7 @@ class MentionFinder:
         organisation words ("Vistra" and "Vistra Energy Corp").
         """
         result = []
-        # a name written with an initial ("J. Powell") comes after the full names of its length, and joins one of them
+        # a name written with an initial ("R. Brandt") comes after the full names of its length, and joins one of them
         for cluster in sorted(clusters, key=lambda c: (-len(c.name.split()), INITIALLED.match(c.name) is not None)):
             words = cluster.name.split()
             initialled = [c for c in result if INITIALLED.match(cluster.name) and c.type == "PERSON" and not c.canonical
