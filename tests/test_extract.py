@@ -814,3 +814,8 @@ def test_a_party_that_only_runs_the_body_attacked_is_not_attacked(extract):
 def test_the_one_criticized_in_the_passive_does_not_attack_the_agent(extract):
     assert extract("Mayor Ray Brandt was sharply criticized on Friday by Ottilie Varga over the port budget.") == {
         ("Ottilie Varga", C, "Ray Brandt", None)}
+
+
+def test_their_plan_after_two_named_people_is_both_of_theirs(extract):
+    assert extract("Ottilie Varga and Ray Brandt unveiled a plan on Monday. Tom Kessler criticised their plan.") == {
+        ("Tom Kessler", C, "Ottilie Varga", None), ("Tom Kessler", C, "Ray Brandt", None)}

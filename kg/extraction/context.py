@@ -46,8 +46,9 @@ class DocContext:
         things = [c for c in head.children if direct and c.dep_ == "dobj" or c.dep_ == "prep" and c.lower_ in preps
                   for c in ([c] if c.dep_ == "dobj" else [p for p in c.children if p.dep_ == "pobj"])]
         owned = [t for thing in things for t in [thing, *thing.conjuncts]]
-        found = [a for t in owned for c in t.children if c.dep_ == "poss" and c.pos_ != "PRON"
-                 for a in self.resolve(c)]  # a named owner: "criticized his budget" names nobody
+        # a named owner: "criticized his budget" names nobody; "their policies" after "A and B" names both
+        found = [a for t in owned for c in t.children if c.dep_ == "poss" and (c.pos_ != "PRON" or c.i in self.entities.groups)
+                 for a in self.resolve(c)]
         # "attacked Brandt's Tory lies": the owner is named before the modifier that says what the thing is about
         found += [a for t in owned for m in t.children if m.dep_ in ("compound", "amod", "nmod") and m.i < t.i
                   for c in m.children if c.dep_ == "poss" and c.pos_ != "PRON" for a in self.resolve(c)]
