@@ -836,15 +836,6 @@ class MentionFinder:
         # a name written with an initial ("R. Brandt") comes after the full names of its length, and joins one of them
         for cluster in sorted(clusters, key=lambda c: (-len(c.name.split()), INITIALLED.match(c.name) is not None)):
             words = cluster.name.split()
-            initialled = [c for c in result if INITIALLED.match(cluster.name) and c.type == "PERSON" and not c.canonical
-                          and len(c.name.split()) == 2 and c.name.split()[-1] == words[-1] and c.name[0] == cluster.name[0]
-                          and not INITIALLED.match(c.name)]
-            if len(initialled) == 1 and not cluster.canonical:
-                target = initialled[0]
-                target.mentions += cluster.mentions
-                target.aliases.add(cluster.name)
-                target.aliases |= cluster.aliases
-                continue
             joinable = [
                 c for c in result
                 if len(c.name.split()) > len(words) and not cluster.canonical and not c.canonical and c.type != "GPE"
@@ -853,8 +844,9 @@ class MentionFinder:
                 and not (cluster.type == "PERSON" and _named_after(c, words))
             ]
             generic = all(m.generic for m in cluster.mentions)
-            candidates = [c for c in joinable if _ends_with(c, words, self.corporate_suffixes) or generic and c.type == "ORG"
-                          and c.name.split()[-1].lower() == words[0].lower()] or [
+            candidates = _initialled_of(cluster, result) or [
+                c for c in joinable if _ends_with(c, words, self.corporate_suffixes) or generic and c.type == "ORG"
+                and c.name.split()[-1].lower() == words[0].lower()] or [
                 c for c in joinable if self._begins_with(c, words)] or [
                 c for c in joinable if cluster.type == "ORG" and self._company_called(c, words)]
             if len(candidates) == 1:
@@ -1199,6 +1191,15 @@ def _common_noun_after_possessive(span: Span) -> bool:
     modifies = span.end < len(doc) and doc[span.end].pos_ == "NOUN" and doc[span.end].is_lower
     return not ACRONYM.match(span.text) and token.ent_type_ not in ("ORG", "NORP") \
         and token.lower_ not in known_places() and not modifies
+
+
+def _initialled_of(cluster: Cluster, clusters: list[Cluster]) -> list[Cluster]:
+    """'R. Brandt' and 'Ray Brandt': the two-word person names a name written with an initial may stand for."""
+    if not INITIALLED.match(cluster.name) or cluster.canonical:
+        return []
+    initial, surname = cluster.name.split()
+    return [c for c in clusters if c.type == "PERSON" and not c.canonical and not INITIALLED.match(c.name)
+            and len(c.name.split()) == 2 and c.name.split()[-1] == surname and c.name[0] == initial[0]]
 
 
 def _hashtag(span: Span) -> bool:

@@ -18,12 +18,7 @@ def known_places() -> frozenset[str]:
     well-known cities and regions of kg/lexicon/places.json."""
     import pycountry
 
-    names = set()
-    for country in pycountry.countries:
-        names.add(country.name.lower())
-        common = getattr(country, "common_name", None)
-        if common:
-            names.add(common.lower())
+    names = set(_country_names())
     names.update(subdivision.name.lower() for subdivision in pycountry.subdivisions)
     packaged = files("kg") / "lexicon" / "places.json"
     names.update(json.loads(packaged.read_text(encoding="utf-8"))["names"])
@@ -48,7 +43,8 @@ def is_demonym(word: str) -> bool:
 
 @lru_cache(maxsize=1)
 def _country_names() -> tuple[str, ...]:
+    """Lower-case official short and common names of every country."""
     import pycountry
 
-    return tuple({n.lower() for c in pycountry.countries for n in (c.name, getattr(c, "common_name", c.name))})
+    return tuple(sorted({n.lower() for c in pycountry.countries for n in (c.name, getattr(c, "common_name", c.name))}))
 
