@@ -1,4 +1,4 @@
-"""Reported attacks: 'X said Y had deceived the public', 'X said the party's sums do not add up':
+"""Reported attacks: 'X said Y had deceived the public', 'X said the party's figures do not add up':
 a speaker's reported clause whose subject (or the owner of its subject) is an entity and whose
 words find fault with it."""
 
