@@ -170,6 +170,9 @@ class MentionFinder:
         self.party_adjectives = dict(names.get("party_adjectives", {}))
         self.owned_things = set(lexicon.relations.get("owned_things", {}).get("words", []))
         self.place_first_words = set(names.get("place_first_words", []))
+        #: words that head a place's name before "of": the place words and the place heads
+        self.place_heads = self.place_words | set(names.get("place_heads", []))
+        self.place_nouns = set(names.get("place_nouns", []))
         self.compass_parts = set(names.get("compass_parts", []))
         self.hyphen_suffix_words = set(names.get("hyphen_suffix_words", []))
         #: every written form of every gazetteer entry, with its entry
@@ -353,6 +356,8 @@ class MentionFinder:
                 if not self._connector_joins(doc, start, end):
                     break
                 end += 1  # "Citizens for Clean Harbors", "Coalition to Save Elm Park", "Okonkwo for Mayor"
+            elif token.text == "," and end - start == 1 and (past := self._partners_end(doc, end)) > end:
+                end = past  # "Keefe, Bruyette & Woods": a firm named for its partners
             elif token.lower_ in ("of", "for", "on") and end + 2 < len(doc) and doc[end + 1].lower_ in ("a", "an", "the") \
                     and self._is_name_word(doc[end + 2]) and self._connector_joins(doc, start, end, skip=1):
                 end += 2  # "Citizens for a Cleaner Harbor", "Coalition for the Homeless"
@@ -362,6 +367,18 @@ class MentionFinder:
                 and end not in excluded and doc[start:end].label_ != "GPE" and doc[end - 1].ent_type_ in ("PERSON", "ORG"):
             end += 1  # "the Trump administration", "the Blair government": a government named for its leader
         return end
+
+    def _partners_end(self, doc: Doc, at: int) -> int:
+        """Past ", Bruyette & Woods" from the comma at `at`: one-word names between commas, the last after "&";
+        else `at`."""
+        end = at
+        while end + 2 < len(doc) and doc[end].text == "," and self._is_name_word(doc[end + 1]) \
+                and doc[end + 1].lower_ not in known_places() and doc[end - 1].lower_ not in known_places():
+            end += 2
+            if doc[end].text == "&" or doc[end].text == "," and end + 1 < len(doc) and doc[end + 1].text == "&":
+                end += 1 if doc[end].text == "&" else 2
+                return end + 1 if end < len(doc) and self._is_name_word(doc[end]) else at
+        return at
 
     def _particles_end(self, doc: Doc, at: int) -> int:
         """Past the particles from `at` when the same model entity goes on with a name word after them, else `at`."""
@@ -408,6 +425,8 @@ class MentionFinder:
         if connector.lower_ == "on":
             return any(t.lower_ in self.org_keywords for t in doc[start:at])  # "Committee on X", not "a Democrat on the X"
         words = {t.lower_ for t in doc[start:stop]}
+        if connector.lower_ == "of" and doc[at - 1].lower_ in self.place_heads:
+            return True  # "the Great Hall of the People", "the Palace of Westminster"
         return bool(words & self.org_keywords) or self._org_noun_after(doc, stop)
 
     def _two_surnames(self, doc: Doc, start: int, at: int, stop: int) -> bool:
@@ -685,8 +704,11 @@ class MentionFinder:
             votes["NORP"] += 3 * len(span)  # "Republicans", "the Tamaki Independents"
         elif span.start > 0 and span.doc[span.start - 1].lower_ in self.company_nouns and span.doc[span.start - 1].is_lower:
             votes["ORG"] += 3 * len(span)  # "brokerage Pellworth", "law firm Marsh Tolland": what the name is, said before it
-        elif len(words) > 1 and (words[-1] in self.place_words or words[0] in self.place_first_words):
-            votes["GPE"] += 3 * len(span)  # "South China Sea", "Camp Lejeune", "Trump Tower": places
+        elif len(words) > 1 and (words[-1] in self.place_words or words[0] in self.place_first_words
+                                 or "of" in words[1:] and words[words.index("of") - 1] in self.place_heads):
+            votes["GPE"] += 3 * len(span)  # "South China Sea", "Camp Lejeune", "Trump Tower", "Palace of Westminster": places
+        elif self._place_noun_beside(span):
+            votes["GPE"] += 3 * len(span)  # "the village of Little Hadham", "the Hadham constituency"
         elif len(words) > 1 and words[0] in known_places() and " ".join(words[1:]) in self.compass_parts:
             votes["GPE"] += 3 * len(span)  # "Bristol West", "Leeds North West": a district or constituency of a place
         elif len(words) == 1 and is_demonym(words[0]) or len(span) > 1 and span[-1].tag_ == "NNPS" and is_demonym(words[-1]):
@@ -715,6 +737,12 @@ class MentionFinder:
         if votes.get("PERSON") and CONNECTORS & set(words[1:-1]):
             votes["ORG"] += votes.pop("PERSON")  # "Customs and Border Protection": no person's name has connectors
         return votes
+
+    def _place_noun_beside(self, span: Span) -> bool:
+        """Is the name after "village of" or "town of", or before a lower-case "constituency" or "ward"?"""
+        doc = span.doc
+        before = span.start >= 2 and doc[span.start - 1].lower_ == "of" and doc[span.start - 2].lower_ in self.place_nouns
+        return before or span.end < len(doc) and doc[span.end].is_lower and doc[span.end].lower_ in self.place_nouns
 
     def _person_like(self, words: list[str]) -> bool:
         """Two or three plain capitalised words with nothing of an organisation about them ("Moon Jae-in" is

@@ -432,10 +432,29 @@ def test_a_byline_does_not_run_into_the_wire_dateline(find):
 @pytest.mark.parametrize("text,name,type_", [
     ("Ships crossed the Lantern Sea on Monday.", "Lantern Sea", "GPE"),
     ("Marines trained at Camp Orrin last year.", "Camp Orrin", "GPE"),
+    ("Delegates met in the Great Hall of the Lanterns on Monday.", "Great Hall of the Lanterns", "GPE"),
+    ("Protesters marched to the Palace of Orrindale.", "Palace of Orrindale", "GPE"),
+    ("Voters in the village of Little Wexbury backed the plan.", "Little Wexbury", "GPE"),
+    ("She held the Wexbury Moor constituency in 2001.", "Wexbury Moor", "GPE"),
 ])
 def test_a_place_word_makes_a_place(find, text, name, type_):
     _, entities = find(text)
     assert (name, type_) in names(entities)
+
+
+def test_a_surname_that_is_also_a_place_word_stays_a_person(find):
+    _, entities = find("Ottilie Hall of the Harbour Trust spoke.")
+    assert {("Ottilie Hall", "PERSON"), ("Harbour Trust", "ORG")} <= names(entities)
+
+
+def test_a_firm_named_for_its_partners_is_one_name(find):
+    _, entities = find("Analysts at Varga, Okafor & Brandt said the bank was undervalued.")
+    assert ("Varga, Okafor & Brandt", "ORG") in names(entities)
+
+
+def test_washington_dc_and_washington_are_one_place(find):
+    _, entities = find("Officials in Washington, D.C. appealed. Washington has long resisted the rule.")
+    assert [(c.name, c.type) for c in entities.clusters] == [("Washington", "GPE")]
 
 
 def test_singular_and_plural_group_names_are_one_entity(find):
