@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from kg.records import PREDICATES, ArticleGraph
+from kg.records import PREDICATES, ArticleGraph, Entity
 
 TITLES = (
     "vice president", "president", "sen.", "sen", "senator", "rep.", "rep", "representative", "gov.", "gov",
@@ -199,3 +199,42 @@ def rule_precision(items: Iterable[dict], extractor: Callable[[dict], ArticleGra
 def _show(t: Triple) -> str:
     amount = f" ({t.amount})" if t.amount else ""
     return f"{t.subject} -{t.predicate}-> {t.object}{amount}"
+
+
+#: What judge_entities can say of a node: the verdicts of ../shared/realnews/ENTITY-AUDIT.md, except that
+#: a node no gold entity is called by is "unmatched" (not an entity, or a name cut or glued).
+ENTITY_VERDICTS = ("ok", "type", "duplicate", "name", "alias", "unmatched")
+
+
+def judge_entities(nodes: Sequence[Entity], gold: Sequence[dict]) -> list[str]:
+    """A verdict for each of an article's entity nodes, read from its entity gold ({name, type, aliases}).
+
+    ok: the node has a gold entity's name and type, and no alias of another gold entity; type: the name,
+    another type; duplicate: a second node for a gold entity another node already names; name: a node
+    called by a gold entity's alias when no node has its name ("Howard" for "Michael Howard"); alias: an
+    alias of the node names another gold entity; unmatched: no gold entity is called so.
+    """
+    forms = [{normalise(g["name"]), *(normalise(a) for a in g.get("aliases", ()))} for g in gold]
+    by_name = {normalise(g["name"]): n for n, g in reversed(list(enumerate(gold)))}
+    named = {by_name[normalise(node.name)] for node in nodes if normalise(node.name) in by_name}
+    claimed: set[int] = set()
+    verdicts = []
+    for node in nodes:
+        key = normalise(node.name)
+        found = by_name.get(key)
+        if found is None:
+            found = next((n for n, f in enumerate(forms) if key in f), None)
+            if found is None:
+                verdicts.append("unmatched")
+                continue
+            verdicts.append("duplicate" if found in named or found in claimed else "name")
+        elif found in claimed:
+            verdicts.append("duplicate")
+        elif node.type != gold[found]["type"]:
+            verdicts.append("type")
+        elif any(normalise(a) not in forms[found] and any(normalise(a) in f for f in forms) for a in node.aliases):
+            verdicts.append("alias")
+        else:
+            verdicts.append("ok")
+        claimed.add(found)
+    return verdicts

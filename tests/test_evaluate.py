@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kg.evaluate import Triple, names_match, rule_precision, score
+from kg.evaluate import Triple, judge_entities, names_match, rule_precision, score
 from kg.records import Article, ArticleGraph, Entity, Relation
 
 
@@ -102,3 +102,33 @@ def test_rule_precision_counts_by_rule_kind():
     counts = rule_precision([item(gold("Ann Lee", "ENDORSES", "Bo Reyes"), gold("Ann Lee", "DONATED_TO", "Bo Reyes"))],
                             lambda _: graph)
     assert counts == {"noun": (1, 1), "verb": (1, 2)}
+
+
+GOLD_ENTITIES = [
+    {"name": "Ottilie Varga", "type": "PERSON", "aliases": ["Varga"]},
+    {"name": "Harbour Trust", "type": "ORG", "aliases": ["HT"]},
+]
+
+
+def _nodes(*named):
+    return [Entity(f"n{i}", name, type_, tuple(aliases)) for i, (name, type_, *aliases) in enumerate(named)]
+
+
+def test_judge_entities_reads_a_gold_name_and_type_as_right():
+    assert judge_entities(_nodes(("Ottilie Varga", "PERSON", "Varga"), ("Harbour Trust", "ORG")), GOLD_ENTITIES) == ["ok", "ok"]
+
+
+def test_judge_entities_reads_a_wrong_type_and_an_unknown_name():
+    assert judge_entities(_nodes(("Harbour Trust", "PERSON"), ("Trust", "ORG")), GOLD_ENTITIES) == ["type", "unmatched"]
+
+
+def test_judge_entities_reads_an_unjoined_short_form_as_a_duplicate():
+    assert judge_entities(_nodes(("Ottilie Varga", "PERSON"), ("Varga", "PERSON")), GOLD_ENTITIES) == ["ok", "duplicate"]
+
+
+def test_judge_entities_reads_a_short_form_alone_as_a_name_error():
+    assert judge_entities(_nodes(("Varga", "PERSON"),), GOLD_ENTITIES) == ["name"]
+
+
+def test_judge_entities_reads_an_alias_of_another_entity():
+    assert judge_entities(_nodes(("Ottilie Varga", "PERSON", "HT"),), GOLD_ENTITIES) == ["alias"]
