@@ -173,6 +173,7 @@ class MentionFinder:
         #: words that head a place's name before "of": the place words and the place heads
         self.place_heads = self.place_words | set(names.get("place_heads", []))
         self.place_nouns = set(names.get("place_nouns", []))
+        self.seat_holders = set(names.get("seat_holders", []))
         self.compass_parts = set(names.get("compass_parts", []))
         self.hyphen_suffix_words = set(names.get("hyphen_suffix_words", []))
         #: every written form of every gazetteer entry, with its entry
@@ -739,9 +740,10 @@ class MentionFinder:
         return votes
 
     def _place_noun_beside(self, span: Span) -> bool:
-        """Is the name after "village of" or "town of", or before a lower-case "constituency" or "ward"?"""
+        """Is the name after "village of", "town of" or "MP for", or before a lower-case "constituency" or "ward"?"""
         doc = span.doc
-        before = span.start >= 2 and doc[span.start - 1].lower_ == "of" and doc[span.start - 2].lower_ in self.place_nouns
+        before = span.start >= 2 and (doc[span.start - 1].lower_ == "of" and doc[span.start - 2].lower_ in self.place_nouns
+                                      or doc[span.start - 1].lower_ == "for" and doc[span.start - 2].lower_ in self.seat_holders)
         return before or span.end < len(doc) and doc[span.end].is_lower and doc[span.end].lower_ in self.place_nouns
 
     def _person_like(self, words: list[str]) -> bool:
@@ -895,7 +897,8 @@ class MentionFinder:
 
     def _begins_with(self, cluster: Cluster, words: list[str]) -> bool:
         """'Xi' and 'Xi Jinping'; 'Kilroy' and 'Robert Kilroy-Silk'; 'Vistra' and 'Vistra Energy Corp',
-        'Wells Fargo' and 'Wells Fargo & Co': a person by one of their names, a company without its company words."""
+        'Wells Fargo' and 'Wells Fargo & Co': a person by one of their names, a company without its company words;
+        'Army Corps' and 'Army Corps of Engineers': a body by the words before its 'of'."""
         names = cluster.name.split()
         if cluster.type == "PERSON":
             if len(words) != 1:
@@ -905,6 +908,8 @@ class MentionFinder:
         head, rest = names[:len(words)], names[len(words):]
         if all(w.lower() in self.government_nouns for w in rest):
             return False  # "Trump" is not "the Trump administration"
+        if len(words) > 1 and rest and rest[0] in ("of", "on", "for"):
+            return [w.lower() for w in head] == [w.lower() for w in words]  # "Army Corps" of Engineers
         return cluster.type == "ORG" and [w.lower() for w in head] == [w.lower() for w in words] and all(
             w.lower() in self.org_keywords or w.lower() in self.corporate_suffixes or w == "&" for w in rest)
 

@@ -436,6 +436,7 @@ def test_a_byline_does_not_run_into_the_wire_dateline(find):
     ("Protesters marched to the Palace of Orrindale.", "Palace of Orrindale", "GPE"),
     ("Voters in the village of Little Wexbury backed the plan.", "Little Wexbury", "GPE"),
     ("She held the Wexbury Moor constituency in 2001.", "Wexbury Moor", "GPE"),
+    ("Ray Tolland, the Labour MP for Wexbury Moor, spoke.", "Wexbury Moor", "GPE"),
 ])
 def test_a_place_word_makes_a_place(find, text, name, type_):
     _, entities = find(text)
@@ -445,6 +446,12 @@ def test_a_place_word_makes_a_place(find, text, name, type_):
 def test_a_surname_that_is_also_a_place_word_stays_a_person(find):
     _, entities = find("Ottilie Hall of the Harbour Trust spoke.")
     assert {("Ottilie Hall", "PERSON"), ("Harbour Trust", "ORG")} <= names(entities)
+
+
+def test_a_body_called_by_the_words_before_its_of_is_one_entity(find):
+    _, entities = find("The Harbour Corps of Engineers built the levee. The Harbour Corps said it would review it.")
+    assert [(c.name, c.type, c.aliases) for c in entities.clusters] == [
+        ("Harbour Corps of Engineers", "ORG", {"Harbour Corps"})]
 
 
 def test_a_firm_named_for_its_partners_is_one_name(find):
