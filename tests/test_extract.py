@@ -645,6 +645,10 @@ def test_quotation_alone_is_credited_to_the_context_rule(nlp, extractor, lexicon
     ("Ama Pryce did not call on Lou Baird to resign.", set()),
     ("Ama Pryce asked whether Lou Baird would resign.", set()),
     ("Ama Pryce called on Lou Baird to step aside.", {("Ama Pryce", C, "Lou Baird", None)}),
+    ("Ama Pryce joined calls for Lou Baird to step down.", {("Ama Pryce", C, "Lou Baird", None)}),
+    ("Ama Pryce renewed her call for Lou Baird to resign.", {("Ama Pryce", C, "Lou Baird", None)}),
+    ("Ama Pryce rejected calls for Lou Baird to resign.", set()),
+    ("Ama Pryce believes Lou Baird should withdraw from the race.", {("Ama Pryce", C, "Lou Baird", None)}),
 ])
 def test_a_call_to_resign_criticises_the_one_called_on(extract, text, expected):
     assert extract(text) == expected

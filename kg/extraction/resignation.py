@@ -1,5 +1,5 @@
 """Calls to resign: 'X called on Y to resign', 'X urged Y to quit', 'X said Y should step down',
-'X demanded Y's resignation'. Telling someone to go is criticism of them; a call made only
+'X demanded Y's resignation', 'X joined calls for Y to step down'. Telling someone to go is criticism of them; a call made only
 on a condition ('should resign if the claims are true') is not asserted."""
 
 from __future__ import annotations
@@ -36,11 +36,14 @@ def _act(verb: Token) -> str:
 
 def _called_to_act(ctx: DocContext, act: Token) -> list[Candidate]:
     calls, caller = ctx.vocab.resignation_calls, act.head
-    if act.dep_ == "ccomp" and caller.lemma_.lower() in ctx.vocab.speech_verbs:
+    call = _call_noun(ctx, caller)
+    if act.dep_ == "ccomp" and (caller.lemma_.lower() in ctx.vocab.speech_verbs or caller.lemma_.lower() in calls["opinion_verbs"]):
         # "X said Y should resign": a modal in the reported clause makes it a call
         if not any(c.dep_ == "aux" and c.lower_ in calls["modals"] for c in act.children):
             return []
         targets = ctx.args_of_deps(act, ("nsubj",))
+    elif act.dep_ in ("xcomp", "advcl") and call is not None:
+        targets = ctx.prep_args(call, ["for", "on"])  # "joined calls for Y to step down", "renewed his call for Y to quit"
     elif act.dep_ in ("xcomp", "ccomp", "advcl") and caller.lemma_.lower() in calls["calling_verbs"] and not any(
             c.dep_ == "mark" and c.lower_ in ("whether", "if") for c in act.children):  # "asked whether Y would resign"
         preps = calls["calling_verbs"][caller.lemma_.lower()]
@@ -51,6 +54,12 @@ def _called_to_act(ctx: DocContext, act: Token) -> list[Candidate]:
     if _conditional(ctx, act) or not ctx.asserted(caller):
         return []
     return ctx.pairs(ctx.subjects(caller), "CRITICIZED", targets, caller, "call-to-resign", [], lemma=_act(act))
+
+
+def _call_noun(ctx: DocContext, verb: Token) -> Token | None:
+    """The call the verb makes or joins: "calls" in "joined calls for Y to go"."""
+    return next((c for c in verb.children if c.dep_ == "dobj" and c.lemma_.lower() in ctx.vocab.resignation_calls["call_nouns"]),
+                None)
 
 
 def _called_for_noun(ctx: DocContext, noun: Token) -> list[Candidate]:
