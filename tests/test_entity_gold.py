@@ -2,7 +2,7 @@
 
 tests/data/realnews/entities-gold.jsonl holds, per article id, the entities a judge
 found behind kg's nodes (name, type, aliases; no article text). Judged node by node
-(kg.evaluate.judge_entities), kg's share of right nodes on those 45 articles must not fall.
+(kg.evaluate.judge_entities), kg's share of right nodes on those 90 articles must not fall.
 """
 
 from __future__ import annotations
@@ -19,8 +19,9 @@ from tests.conftest import REPO
 
 REALNEWS = REPO.parent / "shared" / "realnews"
 GOLD = REPO / "tests" / "data" / "realnews" / "entities-gold.jsonl"
-#: ok share when the gold was written (0.915 by the judges, 0.917 read by judge_entities), less sampling slack
-OK_FLOOR = 0.90
+#: ok share when the gold was written (0.907 read by judge_entities; the judges' own verdicts gave 0.915 and
+#: 0.897 on its two halves), less a little slack
+OK_FLOOR = 0.89
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +35,7 @@ def verdicts(nlp, lexicon):
 
 
 @pytest.mark.skipif(not (REALNEWS / "reuters-2017.jsonl").is_file(), reason="../shared/realnews is not here")
-def test_nine_entity_nodes_in_ten_on_real_articles_are_right(verdicts):
+def test_most_entity_nodes_on_real_articles_are_right(verdicts):
     assert verdicts["ok"] / sum(verdicts.values()) >= OK_FLOOR
 
 
