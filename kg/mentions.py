@@ -425,9 +425,9 @@ class MentionFinder:
             return False
         if connector.lower_ == "on":
             return any(t.lower_ in self.org_keywords for t in doc[start:at])  # "Committee on X", not "a Democrat on the X"
-        words = {t.lower_ for t in doc[start:stop]}
         if connector.lower_ == "of" and doc[at - 1].lower_ in self.place_heads:
             return True  # "the Great Hall of the People", "the Palace of Westminster"
+        words = {t.lower_ for t in doc[start:stop]}
         return bool(words & self.org_keywords) or self._org_noun_after(doc, stop)
 
     def _two_surnames(self, doc: Doc, start: int, at: int, stop: int) -> bool:

@@ -23,6 +23,8 @@ GOLD = REPO / "tests" / "data" / "realnews" / "entities-gold.jsonl"
 #: 0.897 on its two halves), less a little slack
 OK_FLOOR = 0.89
 
+pytestmark = pytest.mark.skipif(not (REALNEWS / "reuters-2017.jsonl").is_file(), reason="../shared/realnews is not here")
+
 
 @pytest.fixture(scope="module")
 def verdicts(nlp, lexicon):
@@ -34,11 +36,9 @@ def verdicts(nlp, lexicon):
     return found
 
 
-@pytest.mark.skipif(not (REALNEWS / "reuters-2017.jsonl").is_file(), reason="../shared/realnews is not here")
 def test_most_entity_nodes_on_real_articles_are_right(verdicts):
     assert verdicts["ok"] / sum(verdicts.values()) >= OK_FLOOR
 
 
-@pytest.mark.skipif(not (REALNEWS / "reuters-2017.jsonl").is_file(), reason="../shared/realnews is not here")
 def test_few_entity_nodes_on_real_articles_duplicate_another(verdicts):
     assert (verdicts["duplicate"] + verdicts["alias"]) / sum(verdicts.values()) <= 0.02

@@ -1,6 +1,7 @@
 """Calls to resign: 'X called on Y to resign', 'X urged Y to quit', 'X said Y should step down',
-'X demanded Y's resignation', 'X joined calls for Y to step down'. Telling someone to go is criticism of them; a call made only
-on a condition ('should resign if the claims are true') is not asserted."""
+'X demanded Y's resignation', 'X joined calls for Y to step down'. Telling someone to go is
+criticism of them; a call made only on a condition ('should resign if the claims are true')
+is not asserted."""
 
 from __future__ import annotations
 
@@ -36,17 +37,17 @@ def _act(verb: Token) -> str:
 
 def _called_to_act(ctx: DocContext, act: Token) -> list[Candidate]:
     calls, caller = ctx.vocab.resignation_calls, act.head
-    call = _call_noun(ctx, caller)
-    if act.dep_ == "ccomp" and (caller.lemma_.lower() in ctx.vocab.speech_verbs or caller.lemma_.lower() in calls["opinion_verbs"]):
+    lemma, call = caller.lemma_.lower(), _call_noun(ctx, caller)
+    if act.dep_ == "ccomp" and (lemma in ctx.vocab.speech_verbs or lemma in calls["opinion_verbs"]):
         # "X said Y should resign": a modal in the reported clause makes it a call
         if not any(c.dep_ == "aux" and c.lower_ in calls["modals"] for c in act.children):
             return []
         targets = ctx.args_of_deps(act, ("nsubj",))
     elif act.dep_ in ("xcomp", "advcl") and call is not None:
         targets = ctx.prep_args(call, ["for", "on"])  # "joined calls for Y to step down", "renewed his call for Y to quit"
-    elif act.dep_ in ("xcomp", "ccomp", "advcl") and caller.lemma_.lower() in calls["calling_verbs"] and not any(
+    elif act.dep_ in ("xcomp", "ccomp", "advcl") and lemma in calls["calling_verbs"] and not any(
             c.dep_ == "mark" and c.lower_ in ("whether", "if") for c in act.children):  # "asked whether Y would resign"
-        preps = calls["calling_verbs"][caller.lemma_.lower()]
+        preps = calls["calling_verbs"][lemma]
         # "urged Y to quit", "called on Y to resign", "called for Y to step down"
         targets = ctx.args_of_deps(caller, ("dobj",)) or ctx.prep_args(caller, preps) or ctx.args_of_deps(act, ("nsubj",))
     else:
