@@ -654,6 +654,9 @@ def test_quotation_alone_is_credited_to_the_context_rule(nlp, extractor, lexicon
     ("Ama Pryce renewed her call for Lou Baird to resign.", {("Ama Pryce", C, "Lou Baird", None)}),
     ("Ama Pryce rejected calls for Lou Baird to resign.", set()),
     ("Ama Pryce believes Lou Baird should withdraw from the race.", {("Ama Pryce", C, "Lou Baird", None)}),
+    ("Lou Baird faced growing calls from Ama Pryce to step down.", {("Ama Pryce", C, "Lou Baird", None)}),
+    ("Lou Baird has faced calls to resign from Ama Pryce.", {("Ama Pryce", C, "Lou Baird", None)}),
+    ("Lou Baird faced calls from Ama Pryce to explain the payments.", set()),
 ])
 def test_a_call_to_resign_criticises_the_one_called_on(extract, text, expected):
     assert extract(text) == expected
@@ -828,3 +831,34 @@ def test_the_one_criticized_in_the_passive_does_not_attack_the_agent(extract):
 def test_their_plan_after_two_named_people_is_both_of_theirs(extract):
     assert extract("Ottilie Varga and Ray Brandt unveiled a plan on Monday. Tom Kessler criticised their plan.") == {
         ("Tom Kessler", C, "Ottilie Varga", None), ("Tom Kessler", C, "Ray Brandt", None)}
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Ama Pryce was an early supporter of Lou Baird.", {("Ama Pryce", E, "Lou Baird", None)}),
+    ("Ama Pryce was a vocal Lou Baird supporter.", {("Ama Pryce", E, "Lou Baird", None)}),
+    ("Ama Pryce, a longtime Harbor Party donor, spoke on Monday.", {("Ama Pryce", D, "Harbor Party", None)}),
+    ("Ama Pryce, a frequent Lou Baird critic, spoke on Monday.", {("Ama Pryce", C, "Lou Baird", None)}),
+    ("Lou Baird supporters rallied on Monday.", set()),
+])
+def test_an_agent_noun_takes_the_name_before_it_as_its_object(extract, text, expected):
+    assert extract(text) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Ama Pryce has voiced her support for Lou Baird.", {("Ama Pryce", E, "Lou Baird", None)}),
+    ("Ama Pryce tweeted her support for Lou Baird.", {("Ama Pryce", E, "Lou Baird", None)}),
+])
+def test_support_voiced_or_tweeted_is_an_endorsement(extract, text, expected):
+    assert extract(text) == expected
+
+
+def test_the_owner_of_a_thing_that_draws_fire_is_criticised(extract):
+    assert extract("Lou Baird's budget came under fire from Ama Pryce.") == {("Ama Pryce", C, "Lou Baird", None)}
+
+
+@pytest.mark.parametrize("text", [
+    'Ama Pryce has called Lou Baird a "deranged liar."',
+    'Ama Pryce described Lou Baird as a "lightweight".',
+])
+def test_name_calling_labels_attack(extract, text):
+    assert extract(text) == {("Ama Pryce", C, "Lou Baird", None)}

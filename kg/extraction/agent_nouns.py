@@ -1,9 +1,10 @@
-"""Agent nouns: "X, a longtime donor to Y", "X is a critic of Y", "the largest contributors to Y were X and Z"."""
+"""Agent nouns: "X, a longtime donor to Y", "X is a critic of Y", "the largest contributors to Y were X and Z",
+"X, a Y supporter"."""
 
 from __future__ import annotations
 
 from spacy.tokens import Token
-from kg.extraction.candidates import Candidate
+from kg.extraction.candidates import Arg, Candidate
 from kg.extraction.context import DocContext
 from kg.extraction.rule import Rule
 
@@ -27,7 +28,7 @@ def _read_agent_noun(ctx: DocContext, noun: Token, entry: dict) -> list[Candidat
     if not ctx.asserted(noun):
         return []
     objects = (ctx.args_of_deps(noun, ("poss",)) or ctx.prep_args(noun, entry["object_preps"])
-               or ctx.surface_args(noun.i + 1, entry["object_preps"]))
+               or ctx.surface_args(noun.i + 1, entry["object_preps"]) or _named_before(ctx, noun))
     if not objects:
         return []
     agents = []
@@ -46,3 +47,9 @@ def _read_agent_noun(ctx: DocContext, noun: Token, entry: dict) -> list[Candidat
         money = ctx.money_for(ctx.doc[agent.at], own_clauses=True)
         candidates += ctx.pairs([agent], entry["predicate"], objects, noun, "agent-noun", money)
     return candidates
+
+
+def _named_before(ctx: DocContext, noun: Token) -> list[Arg]:
+    """'a Y supporter', 'a longtime Y donor': a person or body named just before the noun is its object."""
+    return [a for c in noun.children if c.dep_ in ("compound", "amod") and c.pos_ != "PRON"
+            for a in ctx.resolve(c) if a.cluster.type in ("PERSON", "ORG")]

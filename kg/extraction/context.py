@@ -45,6 +45,10 @@ class DocContext:
         """'blasted Y's budget', 'took aim at Y's record': one who attacks a thing of Y's attacks Y."""
         things = [c for c in head.children if direct and c.dep_ == "dobj" or c.dep_ == "prep" and c.lower_ in preps
                   for c in ([c] if c.dep_ == "dobj" else [p for p in c.children if p.dep_ == "pobj"])]
+        return self.owners_of(things)
+
+    def owners_of(self, things: list[Token]) -> list[Arg]:
+        """The named owners of things ('Y's budget', 'the Tory plans', 'the promises of the Tories')."""
         owned = [t for thing in things for t in [thing, *thing.conjuncts]]
         # a named owner: "criticized his budget" names nobody; "their policies" after "A and B" names both
         found = [a for t in owned for c in t.children if c.dep_ == "poss" and (c.pos_ != "PRON" or c.i in self.entities.groups)

@@ -40,6 +40,8 @@ def _read_noun(ctx: DocContext, noun: Token, entry: dict) -> list[Candidate]:
     if converse:  # "Y won the endorsement of X"
         givers = ctx.prep_args(noun, sorted(ctx.vocab.giver_preps)) + ctx.prep_args(governor, ["from"])
         receivers = ctx.subjects(governor) + ctx.prep_args(noun, object_preps)
+        if not receivers and predicate == "CRITICIZED":  # "Y's budget came under fire from X"
+            receivers = ctx.owners_of([c for c in governor.children if c.dep_ in ("nsubj", "nsubjpass")])
         return ctx.pairs(givers, predicate, receivers, noun, "noun-converse", money)
     frame = ctx.surface.frame(noun.i + 1, [*object_preps, *subject_preps])
     subjects = (

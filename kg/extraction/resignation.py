@@ -1,7 +1,7 @@
 """Calls to resign: 'X called on Y to resign', 'X urged Y to quit', 'X said Y should step down',
-'X demanded Y's resignation', 'X joined calls for Y to step down'. Telling someone to go is
-criticism of them; a call made only on a condition ('should resign if the claims are true')
-is not asserted."""
+'X demanded Y's resignation', 'X joined calls for Y to step down', 'Y faced calls from X to quit'.
+Telling someone to go is criticism of them; a call made only on a condition ('should resign if
+the claims are true') is not asserted."""
 
 from __future__ import annotations
 
@@ -25,6 +25,8 @@ class ResignationCallRule(Rule):
             return _called_to_act(ctx, token)
         if token.pos_ == "NOUN" and token.lemma_.lower() in calls["nouns"]:
             return _called_for_noun(ctx, token)
+        if token.pos_ == "NOUN" and token.lemma_.lower() in calls["call_nouns"] and token.dep_ == "dobj":
+            return _faced_call(ctx, token)
         return []
 
 
@@ -61,6 +63,18 @@ def _call_noun(ctx: DocContext, verb: Token) -> Token | None:
     """The call the verb makes or joins: "calls" in "joined calls for Y to go"."""
     return next((c for c in verb.children if c.dep_ == "dobj" and c.lemma_.lower() in ctx.vocab.resignation_calls["call_nouns"]),
                 None)
+
+
+def _faced_call(ctx: DocContext, call: Token) -> list[Candidate]:
+    """'Y faced calls from X to resign': the one who faces the call is called on by those it comes from."""
+    verb, acts = call.head, ctx.vocab.resignation_calls["acts"]
+    if verb.lemma_.lower() not in ctx.vocab.converse_verbs or not ctx.asserted(verb):
+        return []
+    act = next((t for t in verb.subtree if t.i > call.i and t.pos_ == "VERB" and _act(t) in acts), None)
+    if act is None or _conditional(ctx, act):
+        return []
+    callers = ctx.prep_args(call, ["from"]) or ctx.prep_args(act, ["from"])
+    return ctx.pairs(callers, "CRITICIZED", ctx.subjects(verb), verb, "call-to-resign", [], lemma=_act(act))
 
 
 def _called_for_noun(ctx: DocContext, noun: Token) -> list[Candidate]:
