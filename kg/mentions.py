@@ -705,6 +705,11 @@ class MentionFinder:
             votes["NORP"] += 3 * len(span)  # "Republicans", "the Tamaki Independents"
         elif span.start > 0 and span.doc[span.start - 1].lower_ in self.company_nouns and span.doc[span.start - 1].is_lower:
             votes["ORG"] += 3 * len(span)  # "brokerage Pellworth", "law firm Marsh Tolland": what the name is, said before it
+        elif self._business_in_apposition(span):
+            votes["ORG"] += 3 * len(span)  # "Pellworth, a chain that ...": what the name is, said after it
+        elif not first_named and title is None and (len(span) == 1 or span[0].ent_type_ != "PERSON") \
+                and self._place_in_apposition(span):
+            votes["GPE"] += 3 * len(span)  # "at Little Hadham, Hertfordshire": a place placed in its county or state
         elif len(words) > 1 and (words[-1] in self.place_words or words[0] in self.place_first_words
                                  or "of" in words[1:] and words[words.index("of") - 1] in self.place_heads):
             votes["GPE"] += 3 * len(span)  # "South China Sea", "Camp Lejeune", "Trump Tower", "Palace of Westminster": places
@@ -738,6 +743,19 @@ class MentionFinder:
         if votes.get("PERSON") and CONNECTORS & set(words[1:-1]):
             votes["ORG"] += votes.pop("PERSON")  # "Customs and Border Protection": no person's name has connectors
         return votes
+
+    def _business_in_apposition(self, span: Span) -> bool:
+        """Is a business noun in apposition after the name ("Pellworth, a chain that ...", "X, the charity")?"""
+        return any(c.dep_ == "appos" and c.i > span.end and c.is_lower and c.lemma_.lower() in self.company_nouns
+                   for c in span.root.children)
+
+    def _place_in_apposition(self, span: Span) -> bool:
+        """Is the name followed by ", <known place>" and a stop ("at Little Hadham, Hertfordshire,")?"""
+        doc = span.doc
+        return any(c.dep_ == "appos" and c.left_edge.i == span.end + 1 and doc[span.end].text == ","
+                   and doc[c.left_edge.i:c.right_edge.i + 1].text.lower() in known_places()
+                   and (c.right_edge.i + 1 == len(doc) or doc[c.right_edge.i + 1].is_punct)
+                   for c in span.root.children)
 
     def _place_noun_beside(self, span: Span) -> bool:
         """Is the name after "village of", "town of" or "MP for", or before a lower-case "constituency" or "ward"?"""

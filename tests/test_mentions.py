@@ -437,6 +437,8 @@ def test_a_byline_does_not_run_into_the_wire_dateline(find):
     ("Voters in the village of Little Wexbury backed the plan.", "Little Wexbury", "GPE"),
     ("She held the Wexbury Moor constituency in 2001.", "Wexbury Moor", "GPE"),
     ("Ray Tolland, the Labour MP for Wexbury Moor, spoke.", "Wexbury Moor", "GPE"),
+    ("Flats rose on the Wexbury Side of the river.", "Wexbury Side", "GPE"),
+    ("The crash happened at Orrindale, Hertfordshire, in 2000.", "Orrindale", "GPE"),
 ])
 def test_a_place_word_makes_a_place(find, text, name, type_):
     _, entities = find(text)
@@ -799,3 +801,22 @@ def test_a_states_chamber_is_an_organisation_not_a_woman(find):
 def test_a_partys_members_in_a_chamber_are_the_party(find):
     _, entities = find("House Democrats accused Ray Brandt of lying, and Senate Republicans agreed.")
     assert names(entities) == {("Democrats", "NORP"), ("Ray Brandt", "PERSON"), ("Republicans", "NORP")}
+
+
+@pytest.mark.parametrize("text,name", [
+    ("The minister visited Pellworth, a chain that sells fried chicken.", "Pellworth"),
+    ("Staff at Orrin Tolland, the charity, said so.", "Orrin Tolland"),
+])
+def test_a_business_noun_in_apposition_makes_an_organisation(find, text, name):
+    _, entities = find(text)
+    assert (name, "ORG") in names(entities)
+
+
+def test_a_person_named_beside_a_state_stays_a_person(find):
+    _, entities = find("Orrin Paxwell, Texas, said no.")
+    assert ("Orrin Paxwell", "PERSON") in names(entities)
+
+
+def test_a_plural_title_comes_off_the_first_of_the_names_it_heads(find):
+    _, entities = find("Representatives Ottilie Varga and Ray Tolland spoke on Monday.")
+    assert ("Ottilie Varga", "PERSON") in names(entities)
