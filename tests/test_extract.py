@@ -862,3 +862,20 @@ def test_the_owner_of_a_thing_that_draws_fire_is_criticised(extract):
 ])
 def test_name_calling_labels_attack(extract, text):
     assert extract(text) == {("Ama Pryce", C, "Lou Baird", None)}
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Harbor Party attacks on Lou Baird's record have grown.", {("Harbor Party", C, "Lou Baird", None)}),
+    ("Ama Pryce delivered a sharp critique of Lou Baird's policies.", {("Ama Pryce", C, "Lou Baird", None)}),
+])
+def test_a_noun_of_attack_is_made_by_the_one_named_before_it(extract, text, expected):
+    assert extract(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Ama Pryce said Lou Baird's reputation was in tatters.",
+    "Ama Pryce complained that Lou Baird had been tardy in paying the grants.",
+    "Ama Pryce said Lou Baird's tax plan was a giveaway to the rich.",
+])
+def test_a_reported_clause_of_fault_finding_words_criticises_its_subject(extract, text):
+    assert extract(text) == {("Ama Pryce", C, "Lou Baird", None)}

@@ -47,6 +47,7 @@ def _read_noun(ctx: DocContext, noun: Token, entry: dict) -> list[Candidate]:
     subjects = (
         ctx.args_of_deps(noun, ("poss",)) or ctx.prep_args(noun, subject_preps)
         or [a for p in subject_preps for a in frame.get(p, [])]
+        or (_named_before(ctx, noun) if predicate == "CRITICIZED" else [])
     )
     objects = ctx.prep_args(noun, object_preps) or [a for p in object_preps for a in frame.get(p, [])]
     rule = "noun"
@@ -77,6 +78,12 @@ def _read_noun(ctx: DocContext, noun: Token, entry: dict) -> list[Candidate]:
         objects = ctx.quoted_names(noun.sent, exclude={a.cluster.name for a in subjects})
         rule = "noun-quote"
     return ctx.pairs(subjects, predicate, objects, noun, rule, money)
+
+
+def _named_before(ctx: DocContext, noun: Token) -> list[Arg]:
+    """'Republican attacks on Y', 'Labour criticism of Y': a person, a body or a party named before the noun makes it."""
+    return [a for c in noun.children if c.dep_ in ("amod", "compound", "nmod") and c.i < noun.i and c.pos_ != "PRON"
+            for a in ctx.resolve(c) if a.cluster.type in ("PERSON", "ORG") or a.cluster.canonical is not None]
 
 
 def _light_verb_names(ctx: DocContext, noun: Token, governor: Token | None) -> set[str]:
