@@ -48,6 +48,7 @@ ACRONYM = re.compile(r"^[A-Z][A-Z&.\-]{1,9}$")
 ORDINAL_WORD = re.compile(r"\d+(?:st|nd|rd|th)")
 #: A person's name with an initial for the first name ("R. Brandt").
 INITIALLED = re.compile(r"^[A-Z]\. [A-Z]\w+$")
+INITIALS = re.compile(r"(?:[A-Z]\.){2,3}")
 #: Lower-case words that join the parts of an organisation's name, never a person's.
 #: The title of a name written after a party or role word alone ("Democrat X").
 ROLE = "role"
@@ -156,6 +157,7 @@ class MentionFinder:
         self.post_nominals = set(names.get("post_nominals", []))
         self.role_words = {tuple(w.split()) for w in names.get("role_words", [])}
         self.not_entity_heads = set(names.get("not_entity_heads", []))
+        self.thing_nouns_after = set(names.get("thing_nouns_after", []))
         self.not_entity_first_words = set(names.get("not_entity_first_words", []))
         self.sentence_openers = set(names.get("sentence_openers", []))
         self.numbered_names = set(names.get("numbered_names", []))
@@ -502,6 +504,9 @@ class MentionFinder:
         if last in self.law_words or last.rstrip("s") in self.law_words or last in self.not_entity_heads or PLURAL_ACRONYM.match(name) \
                 or any(t.lower_ in self.law_words and t.nbor().lower_ in ("of", "on") for t in span[:-1]):
             return None  # "the Fair Pay Act" is a bill, "the Treaty of Rome" too; "the Vietnam War" is an event
+        if span.end < len(span.doc) and span.doc[span.end].is_lower and span.doc[span.end].lemma_.lower() in self.thing_nouns_after \
+                and span.root.head.i == span.end:
+            return None  # "Motor Neurone disease", "the Foreign Military Sales system": the name of a thing
         if len(span) == 2 and span[0].lower_ in self.chamber_words and span[1].text[-1:] == "s" \
                 and _key(span[1].text) in self.gazetteer:
             return self._mention(span[1:])  # "House Democrats", "Senate Republicans": the party, by its members in a chamber
@@ -733,6 +738,9 @@ class MentionFinder:
         elif first_named or self._person_like(words) and (words[0] in self.female_names or words[0] in self.male_names) \
                 and not place_body:
             votes["PERSON"] += 2 * len(span)  # the small model tags many person names ORG or GPE
+        elif len(span) == 2 and INITIALS.fullmatch(span[0].text) and _key(span[0].text) not in self.gazetteer \
+                and words[0] not in known_places() or self._byline_before(span):
+            votes["PERSON"] += 2 * len(span)  # "H.D. Palmer"; "Reporting by Laila Kearney"
         if not votes:
             if ACRONYM.match(span.text) and len(span) == 1:
                 votes["ORG"] += 1
@@ -743,6 +751,11 @@ class MentionFinder:
         if votes.get("PERSON") and CONNECTORS & set(words[1:-1]):
             votes["ORG"] += votes.pop("PERSON")  # "Customs and Border Protection": no person's name has connectors
         return votes
+
+    def _byline_before(self, span: Span) -> bool:
+        """Is the name credited with a story ("Reporting by X", "Editing by X")?"""
+        doc = span.doc
+        return span.start >= 2 and doc[span.start - 1].lower_ == "by" and doc[span.start - 2].lower_ in ("reporting", "writing", "editing")
 
     def _business_in_apposition(self, span: Span) -> bool:
         """Is a business noun in apposition after the name ("Pellworth, a chain that ...", "X, the charity")?"""

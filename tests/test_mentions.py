@@ -820,3 +820,22 @@ def test_a_person_named_beside_a_state_stays_a_person(find):
 def test_a_plural_title_comes_off_the_first_of_the_names_it_heads(find):
     _, entities = find("Representatives Ottilie Varga and Ray Tolland spoke on Monday.")
     assert ("Ottilie Varga", "PERSON") in names(entities)
+
+
+@pytest.mark.parametrize("text,name", [
+    ("The cost is rising, according to H.D. Varga, a spokesman.", "H.D. Varga"),
+    ("Reporting by Ottilie Varga; Editing by Ray Tolland", "Ottilie Varga"),
+])
+def test_initials_or_a_byline_make_a_person(find, text, name):
+    _, entities = find(text)
+    assert (name, "PERSON") in names(entities)
+
+
+@pytest.mark.parametrize("text", [
+    "Ray Tolland has Wexbury Palsy disease.",
+    "Arms are sold through the Harbor Arms Sales system.",
+    "Voting closes at noon ET on Tuesday.",
+])
+def test_the_name_of_a_disease_a_programme_or_a_time_zone_is_no_entity(find, text):
+    _, entities = find(text)
+    assert not {n for n, _ in names(entities)} - {"Ray Tolland"}
