@@ -879,3 +879,20 @@ def test_a_noun_of_attack_is_made_by_the_one_named_before_it(extract, text, expe
 ])
 def test_a_reported_clause_of_fault_finding_words_criticises_its_subject(extract, text):
     assert extract(text) == {("Ama Pryce", C, "Lou Baird", None)}
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Senator Lou Baird spoke on Monday. Ama Pryce said the senator had misled voters.", {("Ama Pryce", C, "Lou Baird", None)}),
+    ("Ama Pryce said he had misled voters.", set()),
+])
+def test_a_reported_clause_about_a_description_criticises_the_one_described(extract, text, expected):
+    assert extract(text) == expected
+
+
+def test_an_agent_noun_before_a_name_describes_that_name(extract):
+    text = "As speculation mounts, fellow Republican and frequent Lou Baird critic Ama Pryce hopes to take the seat."
+    assert extract(text) == {("Ama Pryce", C, "Lou Baird", None)}
+
+
+def test_a_swing_at_someone_is_an_attack(extract):
+    assert extract("Ama Pryce took an indirect swing at Lou Baird in a speech.") == {("Ama Pryce", C, "Lou Baird", None)}

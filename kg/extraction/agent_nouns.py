@@ -32,8 +32,8 @@ def _read_agent_noun(ctx: DocContext, noun: Token, entry: dict) -> list[Candidat
     if not objects:
         return []
     agents = []
-    if noun.dep_ == "appos":
-        agents = ctx.resolve(noun.head)
+    if noun.dep_ == "appos" or noun.dep_ == "compound" and noun.head.pos_ == "PROPN":
+        agents = ctx.resolve(noun.head)  # "X, a Y critic", "frequent Y critic X"
     else:
         own = {t.i for t in noun.subtree}
         copula = noun

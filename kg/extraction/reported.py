@@ -33,12 +33,20 @@ class ReportedAttackRule(Rule):
 
 
 def _about(ctx: DocContext, clause: Token) -> list[Arg]:
-    """Whom the reported clause is about: its subject, or the owner of its subject ('Y's sums')."""
+    """Whom the reported clause is about: its subject, or the owner of its subject ('Y's sums').
+
+    A description counts ("said the chancellor was wrong"); a pronoun does not, since "X said he
+    was wrong" is as often about the speaker."""
     found = []
     for subject in (c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")):
-        found += [a for a in ctx.resolve(subject) if not a.pronoun] or [
-            a for c in subject.children if c.dep_ == "poss" for a in ctx.resolve(c) if not a.pronoun] or ctx.earlier_owner(subject)
+        found += [a for a in ctx.resolve(subject) if _named(ctx, a)] or [
+            a for c in subject.children if c.dep_ == "poss" for a in ctx.resolve(c) if _named(ctx, a)] or ctx.earlier_owner(subject)
     return found
+
+
+def _named(ctx: DocContext, arg: Arg) -> bool:
+    """A name, or a description of one entity ("the chancellor", not "the companies")."""
+    return not arg.pronoun or ctx.doc[arg.at].pos_ != "PRON" and ctx.doc[arg.at].tag_ not in ("NNS", "NNPS")
 
 
 def _finds_fault(ctx: DocContext, clause: Token) -> bool:
