@@ -896,3 +896,12 @@ def test_an_agent_noun_before_a_name_describes_that_name(extract):
 
 def test_a_swing_at_someone_is_an_attack(extract):
     assert extract("Ama Pryce took an indirect swing at Lou Baird in a speech.") == {("Ama Pryce", C, "Lou Baird", None)}
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Ama Pryce is supporting candidates such as Lou Baird and Ray Tolland.",
+     {("Ama Pryce", E, "Lou Baird", None), ("Ama Pryce", E, "Ray Tolland", None)}),
+    ("The Harbor Party condemned rivals like Lou Baird.", {("Harbor Party", C, "Lou Baird", None)}),
+])
+def test_the_members_a_plural_names_with_such_as_or_like_take_its_place(extract, text, expected):
+    assert extract(text) == expected

@@ -278,7 +278,9 @@ class DocContext:
                 if a.cluster.type in ("ORG", "NORP", "GPE")]
 
     def including(self, token: Token) -> list[Token]:
-        return [t for prep in token.children if prep.dep_ == "prep" and prep.lower_ in self.vocab.including_preps
+        """The members a plural names: 'Democrats, including X', 'candidates such as X', 'figures like X'."""
+        return [t for prep in token.children if prep.dep_ == "prep" and (
+                    prep.lower_ in self.vocab.including_preps or f"{self.doc[prep.i - 1].lower_} {prep.lower_}" in self.vocab.including_preps)
                 for pobj in prep.children if pobj.dep_ == "pobj" for t in [pobj, *pobj.conjuncts]]
 
     def of_objects(self, token: Token) -> list[Token]:
