@@ -905,3 +905,11 @@ def test_a_swing_at_someone_is_an_attack(extract):
 ])
 def test_the_members_a_plural_names_with_such_as_or_like_take_its_place(extract, text, expected):
     assert extract(text) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("A Harbor Ministry official accused Ama Pryce of lying.", {("Harbor Ministry", C, "Ama Pryce", None)}),
+    ("Chinese officials accused Ama Pryce of lying.", set()),
+])
+def test_an_official_speaks_for_the_body_named_with_them_not_for_a_nationality(extract, text, expected):
+    assert extract(text) == expected

@@ -268,14 +268,15 @@ class DocContext:
         return []
 
     def spoken_for(self, spokesperson: Token, depth: int) -> list[Arg]:
-        """'a spokesman for the Green Party', 'a Labour spokeswoman': the body named with the spokesperson.
+        """'a spokesman for the Green Party', 'a Labour spokeswoman', 'a Foreign Ministry official': the body
+        named with the spokesperson; a party, not a nationality ("Chinese officials").
 
         Read as a description of that body (a lower confidence); a person's spokesman is not the person."""
         named = [c for c in spokesperson.children if c.dep_ in ("compound", "nmod", "poss") and c.i < spokesperson.i]
         named += [pobj for prep in spokesperson.children if prep.dep_ == "prep" and prep.lower_ in ("for", "of")
                   for pobj in prep.children if pobj.dep_ == "pobj"]
         return [a._replace(pronoun=True) for t in named for a in self.resolve(t, depth + 1)
-                if a.cluster.type in ("ORG", "NORP", "GPE")]
+                if a.cluster.type in ("ORG", "GPE") or a.cluster.type == "NORP" and a.cluster.canonical is not None]
 
     def including(self, token: Token) -> list[Token]:
         """The members a plural names: 'Democrats, including X', 'candidates such as X', 'figures like X'."""
