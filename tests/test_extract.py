@@ -913,3 +913,13 @@ def test_the_members_a_plural_names_with_such_as_or_like_take_its_place(extract,
 ])
 def test_an_official_speaks_for_the_body_named_with_them_not_for_a_nationality(extract, text, expected):
     assert extract(text) == expected
+
+
+def test_a_passive_subject_does_the_act_conjoined_to_it(extract):
+    text = "Ama Pryce was briefed on Monday and urged Lou Baird to resign."
+    assert extract(text) == {("Ama Pryce", C, "Lou Baird", None)}
+
+
+def test_the_congressman_refers_back_to_a_representative(extract):
+    text = "Rep. Lou Baird faces allegations. Ama Pryce called on the congressman to step down."
+    assert extract(text) == {("Ama Pryce", C, "Lou Baird", None)}

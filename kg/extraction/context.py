@@ -97,12 +97,14 @@ class DocContext:
 
     def subjects(self, verb: Token) -> list[Arg]:
         """Who does it: the verb's subject, else the subject it shares or inherits."""
-        seen = set()
+        seen, conjoined = set(), False
         while verb is not None and verb.i not in seen:
             seen.add(verb.i)
-            found = self.args_of_deps(verb, ("nsubj",))
+            # "X was briefed and urged Y to quit": a passive's subject also does the act conjoined to it
+            found = self.args_of_deps(verb, ("nsubj", "nsubjpass") if conjoined else ("nsubj",))
             if found or any(c.dep_ in SUBJECTS and c.lower_ not in DISTRIBUTIVES and not _opening_participle(c) for c in verb.children):
                 return found
+            conjoined = verb.dep_ == "conj"
             if verb.dep_ == "xcomp" and verb.head.lemma_.lower() in self.vocab.object_control:
                 # "leading Democrats to accuse him": the one led acts
                 return self.args_of_deps(verb.head, ("dobj",))
