@@ -923,3 +923,17 @@ def test_a_passive_subject_does_the_act_conjoined_to_it(extract):
 def test_the_congressman_refers_back_to_a_representative(extract):
     text = "Rep. Lou Baird faces allegations. Ama Pryce called on the congressman to step down."
     assert extract(text) == {("Ama Pryce", C, "Lou Baird", None)}
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Several Republicans, including Ray Tolland and Ama Pryce, all of whom endorsed Lou Baird, spoke.",
+     {("Ray Tolland", E, "Lou Baird", None), ("Ama Pryce", E, "Lou Baird", None)}),
+    ("Ray Tolland and Ama Pryce, both of whom criticized Lou Baird, spoke.",
+     {("Ray Tolland", C, "Lou Baird", None), ("Ama Pryce", C, "Lou Baird", None)}),
+])
+def test_all_of_whom_stands_for_each_one_named_before_it(extract, text, expected):
+    assert extract(text) == expected
+
+
+def test_canvassing_for_a_party_backs_it(extract):
+    assert extract("Ama Pryce was canvassing for the Harbor Party at the age of 12.") == {("Ama Pryce", E, "Harbor Party", None)}

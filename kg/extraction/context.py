@@ -205,6 +205,11 @@ class DocContext:
             head = token.head.head
             if named is not None and named.type != "PERSON" and head.left_edge.i <= before <= head.right_edge.i:
                 return [Arg(named, False, before)]
+        if lower in DISTRIBUTIVES and token.head.dep_ == "relcl" and any(
+                p.lower_ == "of" and any(w.lower_ in ("whom", "which") for w in p.children) for p in token.children):
+            # "A and B, all of whom endorsed Y": each one named before the relative clause
+            antecedent = token.head.head
+            return [a for t in [antecedent, *antecedent.conjuncts] for a in self.resolve(t, depth + 1)]
         if lower in self.vocab.spokespeople:
             found = self.spoken_for(token, depth)
             if found:
