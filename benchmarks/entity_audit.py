@@ -23,6 +23,10 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+REPO = Path(__file__).resolve().parent.parent
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
 VERDICTS = ("ok", "duplicate", "name", "not_entity", "type", "alias")
 
 

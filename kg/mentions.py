@@ -832,7 +832,7 @@ class MentionFinder:
             groups.setdefault(key, []).append(mention)
         clusters = [self._make_cluster(ms) for ms in groups.values()]
         clusters = self._join_acronyms(doc, clusters)
-        clusters = self._join_short_names(clusters)
+        clusters = self._join_short_names(doc, clusters)
         # a lone "Union" joined no union of the article: it names nobody
         return [c for c in clusters if c.type in ENTITY_LABELS and not all(m.generic for m in c.mentions)]
 
@@ -886,7 +886,7 @@ class MentionFinder:
         words = name.split()
         return " ".join(words[:-1]) if len(words) > 2 and words[-1].lower() in self.corporate_suffixes else name
 
-    def _join_short_names(self, clusters: list[Cluster]) -> list[Cluster]:
+    def _join_short_names(self, doc: Doc, clusters: list[Cluster]) -> list[Cluster]:
         """A surname or a shorter name joins the one longer name that ends with it.
 
         Failing that, a single word joins the one longer name it begins: a person's given name or
@@ -910,6 +910,8 @@ class MentionFinder:
                 and c.name.split()[-1].lower() == words[0].lower()] or [
                 c for c in joinable if self._begins_with(c, words)] or [
                 c for c in joinable if cluster.type == "ORG" and self._company_called(c, words)]
+            if len(candidates) > 1 and len(words) == 1 and cluster.type in ("PERSON", "ORG"):
+                candidates = _principal(doc, cluster, candidates, [c for c in result if c.name.split()[-1] == words[0]])
             if len(candidates) == 1:
                 target = candidates[0]
                 if len(words) == 1 and cluster.type == "PERSON" and self._person_like(target.name.lower().split()) \
@@ -1155,6 +1157,19 @@ def _group_at(doc: Doc, entities: DocEntities, head: Token) -> list[int]:
             return []
         members.append(index)
     return list(dict.fromkeys(members)) if len(set(members)) > 1 else []
+
+
+def _principal(doc: Doc, surname: Cluster, people: list[Cluster], named: list[Cluster]) -> list[Cluster]:
+    """'Clinton' beside 'Hillary Clinton' and 'Bill Clinton': the one a title's gender names ("Mrs Clinton"),
+    else the one of `named` (every name ending so) named in a sentence before the one where the surname is
+    first written alone (news names a second person of the name in full when it brings them in); or none."""
+    if any(c.type != "PERSON" for c in people):
+        return people
+    if surname.gender is not None:
+        return [c for c in people if c.gender == surname.gender]
+    first_alone = doc[min(m.start for m in surname.mentions)].sent.start
+    before = [c for c in named if min(m.start for m in c.mentions) < first_alone]
+    return before if len(before) == 1 and before[0] in people else []
 
 
 def _named_after(cluster: Cluster, words: list[str]) -> bool:

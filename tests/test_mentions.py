@@ -839,3 +839,14 @@ def test_initials_or_a_byline_make_a_person(find, text, name):
 def test_the_name_of_a_disease_a_programme_or_a_time_zone_is_no_entity(find, text):
     _, entities = find(text)
     assert not {n for n, _ in names(entities)} - {"Ray Tolland"}
+
+
+@pytest.mark.parametrize("text,name,joined", [
+    ("Mary Varga spoke on Monday. Varga said no. Her husband, Ray Varga, agreed.", "Mary Varga", True),
+    ("Mary Varga spoke on Monday. Ray Varga listened. Mrs Varga said no.", "Mary Varga", True),
+    ("Mary Varga spoke on Monday. Ray Varga listened. Varga said no.", "Mary Varga", False),
+])
+def test_a_surname_shared_by_two_people_joins_only_the_one_it_can_mean(find, text, name, joined):
+    _, entities = find(text)
+    cluster = next(c for c in entities.clusters if c.name == name)
+    assert ("Varga" in cluster.aliases) is joined
