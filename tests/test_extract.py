@@ -937,3 +937,11 @@ def test_all_of_whom_stands_for_each_one_named_before_it(extract, text, expected
 
 def test_canvassing_for_a_party_backs_it(extract):
     assert extract("Ama Pryce was canvassing for the Harbor Party at the age of 12.") == {("Ama Pryce", E, "Harbor Party", None)}
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Ama Pryce, one of Lou Baird's fiercest critics, spoke on Monday.", {("Ama Pryce", C, "Lou Baird", None)}),
+    ("Ama Pryce, one of the Harbor Party's biggest financial backers, spoke.", {("Ama Pryce", D, "Harbor Party", None)}),
+])
+def test_one_of_an_agent_noun_in_apposition_describes_the_name(extract, text, expected):
+    assert extract(text) == expected

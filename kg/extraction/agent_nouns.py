@@ -42,10 +42,16 @@ def _read_agent_noun(ctx: DocContext, noun: Token, entry: dict) -> list[Candidat
             if copula.lemma_ in ("be", "become", "remain"):
                 agents = [a for a in ctx.args_of_deps(copula, ("nsubj", "attr")) if a.at not in own]
                 break
+            if copula.dep_ == "appos" and copula.lower_ == "one":  # "X, one of Y's fiercest critics"
+                agents = ctx.resolve(copula.head)
+                break
+    predicate = entry["predicate"]
+    if "financial" in entry and any(c.dep_ == "amod" and c.lower_ == "financial" for c in noun.children):
+        predicate = entry["financial"]  # "one of Y's biggest financial backers"
     candidates = []
     for agent in agents:
         money = ctx.money_for(ctx.doc[agent.at], own_clauses=True)
-        candidates += ctx.pairs([agent], entry["predicate"], objects, noun, "agent-noun", money)
+        candidates += ctx.pairs([agent], predicate, objects, noun, "agent-noun", money)
     return candidates
 
 
