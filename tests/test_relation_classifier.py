@@ -187,3 +187,15 @@ def test_a_name_that_only_says_whose_allies_is_no_end_of_a_pair(nlp, lexicon):
 def test_a_name_that_only_says_where_is_not_attacked(nlp, lexicon):
     readings = _readings(nlp, lexicon, "Ottilie Varga slammed a forehand past Ray Brandt to win the set.")
     assert ("Ottilie Varga", "Ray Brandt") not in readings
+
+
+def test_the_classifier_reads_a_pair_in_one_direction_only(nlp):
+    from kg.extraction import ArticleExtractor, rule_names
+    from kg.lexicon import load_lexicon
+    from kg.records import Article
+
+    lexicon = load_lexicon(without=[name for name in rule_names() if name != "classifier"])
+    lexicon.relations["classifier"]["threshold"] = 0.0
+    text = "Ottilie Varga said Ray Brandt's figures were a fantasy."
+    graph = ArticleExtractor(lexicon)(Article("a", text), nlp(text))
+    assert len(graph.relations) == 1

@@ -56,13 +56,16 @@ class ClassifierRule(Rule):
         candidates = []
         for sentence in ctx.entities.sentences:
             scored = [(model.probability(r.features), r) for r in read_pairs(ctx, sentence)]
-            kept, subjects, objects = [], set(), set()
+            kept, subjects, objects, pairs = [], set(), set(), set()
             for probability, reading in sorted(scored, key=lambda s: -s[0]):
-                # one reading per attacker and per target in a sentence: the strongest
-                if probability < threshold or id(reading.subject) in subjects or id(reading.object) in objects:
+                # one reading per attacker and per target in a sentence, and per pair: the strongest
+                # (the model weighs both directions of a pair; mutual attacks are the reciprocal rule's)
+                if probability < threshold or id(reading.subject) in subjects or id(reading.object) in objects \
+                        or (id(reading.object), id(reading.subject)) in pairs:
                     continue
                 subjects.add(id(reading.subject))
                 objects.add(id(reading.object))
+                pairs.add((id(reading.subject), id(reading.object)))
                 kept.append(Candidate(reading.subject, "CRITICIZED", reading.object, sentence,
                                       f"classifier:{model.version}", round(probability, 2), None))
             candidates += kept
