@@ -28,6 +28,7 @@ def _read_agent_noun(ctx: DocContext, noun: Token, entry: dict) -> list[Candidat
     if not ctx.asserted(noun):
         return []
     objects = (ctx.args_of_deps(noun, ("poss",)) or ctx.prep_args(noun, entry["object_preps"])
+               or _shared_with_conjunct(ctx, noun, entry["object_preps"])
                or ctx.surface_args(noun.i + 1, entry["object_preps"]) or _named_before(ctx, noun))
     if not objects:
         return []
@@ -59,3 +60,10 @@ def _named_before(ctx: DocContext, noun: Token) -> list[Arg]:
     """'a Y supporter', 'a longtime Y donor': a person or body named just before the noun is its object."""
     return [a for c in noun.children if c.dep_ in ("compound", "amod") and c.pos_ != "PRON"
             for a in ctx.resolve(c) if a.cluster.type in ("PERSON", "ORG")]
+
+
+def _shared_with_conjunct(ctx: DocContext, noun: Token, preps: list[str]) -> list[Arg]:
+    """'an early supporter and close adviser to Y': the object after the last of two joined nouns is both's."""
+    joined = [c for c in noun.children if c.dep_ == "conj" and c.pos_ == "NOUN"]
+    # the parse hangs the object on either noun
+    return [a for head in ([noun, *joined] if joined else []) for a in ctx.prep_args(head, [*preps, "to"])]
