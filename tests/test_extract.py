@@ -948,7 +948,7 @@ def test_one_of_an_agent_noun_in_apposition_describes_the_name(extract, text, ex
 
 
 @pytest.mark.parametrize("text,expected", [
-    ("Ama Pryce was an early supporter and close adviser to Lou Baird during his run.", {("Ama Pryce", E, "Lou Baird", None)}),
+    ("Ama Pryce was a loyal supporter and senior adviser to Lou Baird in the race.", {("Ama Pryce", E, "Lou Baird", None)}),
     ("Ama Pryce, a donor and adviser to the Harbor Party, spoke.", {("Ama Pryce", D, "Harbor Party", None)}),
 ])
 def test_two_joined_agent_nouns_share_the_object_after_them(extract, text, expected):
