@@ -40,7 +40,7 @@ def sheet(articles_path: Path, out: Path, count: int, seed: int, model: str | No
         items = [json.loads(line) for line in lines if line.strip()]
     random.Random(seed).shuffle(items)
     chosen = items[:count]
-    records = [Article(id=a["id"], text=a["text"], title=a.get("title")) for a in chosen]
+    records = [Article(id=a["id"], text=a["text"], title=a.get("title"), published=a.get("published")) for a in chosen]
     by_id = {a["id"]: a for a in chosen}
     nodes = 0
     with open(out, "w", encoding="utf-8") as sheet_file:
@@ -82,7 +82,7 @@ def against_gold(articles_dir: Path, gold_path: Path, fmt: str, errors: bool, mo
     from kg.train_realnews import labelled_articles
 
     items = {item["id"]: item for item in labelled_articles([gold_path], articles_dir)}
-    records = [Article(id=i["id"], text=i["text"], title=i.get("title")) for i in items.values()]
+    records = [Article(id=i["id"], text=i["text"], title=i.get("title"), published=i.get("published")) for i in items.values()]
     counts: Counter = Counter()
     wrong = []
     for graph in extract_graphs(records, nlp=load_pipeline(model), lexicon=load_lexicon()):
@@ -116,8 +116,7 @@ def main(argv: list[str] | None = None) -> int:
     judged.add_argument("--format", choices=("table", "json"), default="table")
     checked = commands.add_parser("gold", help="kg's nodes on the articles of an entity gold file, judged against it")
     checked.add_argument("articles", type=Path, help="directory of the real-news JSONL articles (../shared/realnews)")
-    checked.add_argument("--gold", type=Path, default=Path(__file__).resolve().parents[1] / "tests" / "data" / "realnews"
-                         / "entities-gold.jsonl")
+    checked.add_argument("--gold", type=Path, default=REPO / "tests" / "data" / "realnews" / "entities-gold.jsonl")
     checked.add_argument("--errors", action="store_true", help="list every node not judged ok")
     checked.add_argument("--format", choices=("table", "json"), default="table")
     checked.add_argument("--model", default=None, help="spaCy pipeline (default kg's)")

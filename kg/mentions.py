@@ -176,6 +176,7 @@ class MentionFinder:
         self.place_heads = self.place_words | set(names.get("place_heads", []))
         self.place_nouns = set(names.get("place_nouns", []))
         self.seat_holders = set(names.get("seat_holders", []))
+        self.byline_words = set(names.get("byline_words", []))
         self.compass_parts = set(names.get("compass_parts", []))
         self.hyphen_suffix_words = set(names.get("hyphen_suffix_words", []))
         #: every written form of every gazetteer entry, with its entry
@@ -755,7 +756,7 @@ class MentionFinder:
     def _byline_before(self, span: Span) -> bool:
         """Is the name credited with a story ("Reporting by X", "Editing by X")?"""
         doc = span.doc
-        return span.start >= 2 and doc[span.start - 1].lower_ == "by" and doc[span.start - 2].lower_ in ("reporting", "writing", "editing")
+        return span.start >= 2 and doc[span.start - 1].lower_ == "by" and doc[span.start - 2].lower_ in self.byline_words
 
     def _business_in_apposition(self, span: Span) -> bool:
         """Is a business noun in apposition after the name ("Pellworth, a chain that ...", "X, the charity")?"""

@@ -29,7 +29,8 @@ pytestmark = pytest.mark.skipif(not (REALNEWS / "reuters-2017.jsonl").is_file(),
 @pytest.fixture(scope="module")
 def verdicts(nlp, lexicon):
     items = {item["id"]: item for item in labelled_articles([GOLD], REALNEWS)}
-    records = [Article(id=i["id"], text=i["text"], title=i.get("title")) for i in items.values()]
+    records = [Article(id=i["id"], text=i["text"], title=i.get("title"), published=i.get("published"))
+               for i in items.values()]
     found: Counter = Counter()
     for graph in extract_graphs(records, nlp=nlp, lexicon=lexicon):
         found.update(judge_entities(graph.entities, items[graph.article.id]["entities"]))

@@ -839,6 +839,7 @@ def test_their_plan_after_two_named_people_is_both_of_theirs(extract):
     ("Ama Pryce, a longtime Harbor Party donor, spoke on Monday.", {("Ama Pryce", D, "Harbor Party", None)}),
     ("Ama Pryce, a frequent Lou Baird critic, spoke on Monday.", {("Ama Pryce", C, "Lou Baird", None)}),
     ("Lou Baird supporters rallied on Monday.", set()),
+    ("Ama Pryce, a Harbor Party critic of the budget, spoke on Monday.", set()),
 ])
 def test_an_agent_noun_takes_the_name_before_it_as_its_object(extract, text, expected):
     assert extract(text) == expected

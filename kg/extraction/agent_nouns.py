@@ -29,7 +29,7 @@ def _read_agent_noun(ctx: DocContext, noun: Token, entry: dict) -> list[Candidat
         return []
     objects = (ctx.args_of_deps(noun, ("poss",)) or ctx.prep_args(noun, entry["object_preps"])
                or _shared_with_conjunct(ctx, noun, entry["object_preps"])
-               or ctx.surface_args(noun.i + 1, entry["object_preps"]) or _named_before(ctx, noun))
+               or ctx.surface_args(noun.i + 1, entry["object_preps"]) or _named_before(ctx, noun, entry["object_preps"]))
     if not objects:
         return []
     agents = []
@@ -56,14 +56,18 @@ def _read_agent_noun(ctx: DocContext, noun: Token, entry: dict) -> list[Candidat
     return candidates
 
 
-def _named_before(ctx: DocContext, noun: Token) -> list[Arg]:
-    """'a Y supporter', 'a longtime Y donor': a person or body named just before the noun is its object."""
-    return [a for c in noun.children if c.dep_ in ("compound", "amod") and c.pos_ != "PRON"
-            for a in ctx.resolve(c) if a.cluster.type in ("PERSON", "ORG")]
+def _named_before(ctx: DocContext, noun: Token, preps: list[str]) -> list[Arg]:
+    """'a Y supporter', 'a longtime Y donor': a person or body named just before the noun is its object,
+    unless the noun names another one ("a Labour critic of the budget" is no critic of Labour)."""
+    if any(c.dep_ == "prep" and c.lower_ in preps for c in noun.children):
+        return []
+    return [a for a in ctx.named_before(noun) if a.cluster.type in ("PERSON", "ORG")]
 
 
 def _shared_with_conjunct(ctx: DocContext, noun: Token, preps: list[str]) -> list[Arg]:
-    """'an early supporter and close adviser to Y': the object after the last of two joined nouns is both's."""
+    """'a loyal supporter and senior adviser to Y': the object after the last of two joined nouns is both's
+    (the parse hangs it on either noun)."""
     joined = [c for c in noun.children if c.dep_ == "conj" and c.pos_ == "NOUN"]
-    # the parse hangs the object on either noun
-    return [a for head in ([noun, *joined] if joined else []) for a in ctx.prep_args(head, [*preps, "to"])]
+    if not joined:
+        return []
+    return [a for head in (noun, *joined) for a in ctx.prep_args(head, [*preps, "to"])]

@@ -47,6 +47,11 @@ class DocContext:
                   for c in ([c] if c.dep_ == "dobj" else [p for p in c.children if p.dep_ == "pobj"])]
         return self.owners_of(things)
 
+    def named_before(self, noun: Token) -> list[Arg]:
+        """The entities a noun's modifiers name before it: 'a Y supporter', 'Republican attacks'."""
+        return [a for c in noun.children if c.dep_ in ("amod", "compound", "nmod") and c.i < noun.i and c.pos_ != "PRON"
+                for a in self.resolve(c)]
+
     def owners_of(self, things: list[Token]) -> list[Arg]:
         """The named owners of things ('Y's budget', 'the Tory plans', 'the promises of the Tories')."""
         owned = [t for thing in things for t in [thing, *thing.conjuncts]]

@@ -82,8 +82,7 @@ def _read_noun(ctx: DocContext, noun: Token, entry: dict) -> list[Candidate]:
 
 def _named_before(ctx: DocContext, noun: Token) -> list[Arg]:
     """'Republican attacks on Y', 'Labour criticism of Y': a person, a body or a party named before the noun makes it."""
-    return [a for c in noun.children if c.dep_ in ("amod", "compound", "nmod") and c.i < noun.i and c.pos_ != "PRON"
-            for a in ctx.resolve(c) if a.cluster.type in ("PERSON", "ORG") or a.cluster.canonical is not None]
+    return [a for a in ctx.named_before(noun) if a.cluster.type in ("PERSON", "ORG") or a.cluster.canonical is not None]
 
 
 def _light_verb_names(ctx: DocContext, noun: Token, governor: Token | None) -> set[str]:
