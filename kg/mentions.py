@@ -64,6 +64,8 @@ ORG_PRONOUNS = {"it", "its", "itself"}
 PLURAL_PRONOUNS = {"they", "them", "their", "theirs", "themselves"}
 SUBJECT_DEPS = {"nsubj", "nsubjpass"}
 OBJECT_DEPS = {"dobj", "pobj", "dative", "iobj"}
+#: Pronouns in the object case; one written as a subject heads a clause inside another ("for him to resign").
+ACCUSATIVE_PRONOUNS = {"him", "her", "them"}
 
 
 @dataclass
@@ -554,8 +556,10 @@ class MentionFinder:
                 title = " ".join(words)
                 start += len(words)
                 changed = True
-        # "Sen." heads a name only when a name follows; a lone title is no name, nor an office ("Commissioner of X").
-        if start < end and (end - start == 1 and (lowers[start],) in self.titles_by_first.get(lowers[start], ()) or lowers[start] in CONNECTORS):
+        # "Sen." heads a name only when a name follows; a lone title is no name, nor an office ("Commissioner of X"),
+        # unless the gazetteer knows it ("U.S. Senator X", but "criticised the U.S.").
+        if start < end and (end - start == 1 and (lowers[start],) in self.titles_by_first.get(lowers[start], ())
+                            and _key(doc[start].text) not in self.gazetteer or lowers[start] in CONNECTORS):
             return doc[start:start], title
         while end > start and doc[end - 1].text in ("'s", "’s", "'", "’"):
             end -= 1
@@ -1115,8 +1119,14 @@ class MentionFinder:
             else:
                 continue
             here = sentence_of[token.i]
-            bound = _clause_subjects(token, self.speech_verbs) if token.dep_ in OBJECT_DEPS else set()
-            # "the governor accused him": an object pronoun is not its clause's subject, named or described
+            # "the governor accused him": an object pronoun is not its clause's subject, named or described;
+            # nor is "him" heading a clause of its own ("X pressed for him to resign") the subject above it
+            if token.dep_ in OBJECT_DEPS:
+                bound = _clause_subjects(token, self.speech_verbs)
+            elif token.dep_ == "nsubj" and lower in ACCUSATIVE_PRONOUNS and token.head.head is not token.head:
+                bound = _clause_subjects(token.head, self.speech_verbs)
+            else:
+                bound = set()
             bound_clusters = {entities.token_cluster[i] for i in bound if i in entities.token_cluster}
             best: dict[int, tuple] = {}
             for index, cluster in enumerate(entities.clusters):

@@ -657,6 +657,9 @@ def test_quotation_alone_is_credited_to_the_context_rule(nlp, extractor, lexicon
     ("Lou Baird faced growing calls from Ama Pryce to step down.", {("Ama Pryce", C, "Lou Baird", None)}),
     ("Lou Baird has faced calls to resign from Ama Pryce.", {("Ama Pryce", C, "Lou Baird", None)}),
     ("Lou Baird faced calls from Ama Pryce to explain the payments.", set()),
+    ("Ama Pryce called on Lou Baird to drop out of the race.", {("Ama Pryce", C, "Lou Baird", None)}),
+    ("Ama Pryce said Lou Baird should bow out.", {("Ama Pryce", C, "Lou Baird", None)}),
+    ("Ama Pryce pressed for Lou Baird to resign.", {("Ama Pryce", C, "Lou Baird", None)}),
 ])
 def test_a_call_to_resign_criticises_the_one_called_on(extract, text, expected):
     assert extract(text) == expected
@@ -919,6 +922,20 @@ def test_an_official_speaks_for_the_body_named_with_them_not_for_a_nationality(e
 def test_a_passive_subject_does_the_act_conjoined_to_it(extract):
     text = "Ama Pryce was briefed on Monday and urged Lou Baird to resign."
     assert extract(text) == {("Ama Pryce", C, "Lou Baird", None)}
+
+
+def test_him_heading_a_clause_is_not_the_subject_above_it(extract):
+    text = "Senator Lou Baird faces questions. Party chairman Ray Tolland pressed for him to resign."
+    assert extract(text) == {("Ray Tolland", C, "Lou Baird", None)}
+
+
+def test_names_listed_after_an_apposition_all_act(extract):
+    text = "Senators Ray Tolland, Ama Pryce, Ed Marsh and Ina Cole joined calls for Lou Baird to quit."
+    assert extract(text) == {(name, C, "Lou Baird", None) for name in ("Ray Tolland", "Ama Pryce", "Ed Marsh", "Ina Cole")}
+
+
+def test_a_country_named_by_a_lone_title_word_is_an_entity(extract):
+    assert extract("Ama Pryce criticised the U.S. on Monday.") == {("Ama Pryce", C, "U.S.", None)}
 
 
 def test_the_congressman_refers_back_to_a_representative(extract):

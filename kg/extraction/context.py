@@ -164,9 +164,17 @@ class DocContext:
                 if skip_preps and child.pos_ == "ADP":
                     found += self.prep_args(head, [child.lower_], deps=(child.dep_,))
                     continue
-                for token in [child, *child.conjuncts, *_parallel_conjuncts(child)]:
+                for token in [child, *child.conjuncts, *_parallel_conjuncts(child), *self.listed_after(child)]:
                     found += self.resolve(token)
         return found
+
+    def listed_after(self, token: Token) -> list[Token]:
+        """'A, B, C and D said': the parse may hang B on A as an apposition and C and D on B; a name of
+        another entity in apposition, with names joined to it, is the rest of a list."""
+        named = self.entities.at(token)
+        return [t for c in token.children if c.dep_ == "appos" and c.conjuncts
+                and (other := self.entities.at(c)) is not None and named is not None and other is not named
+                and c.i not in self.entities.descriptions for t in [c, *c.conjuncts]]
 
     def prep_args(self, head: Token, preps: Iterable[str], deps: tuple[str, ...] = ("prep", "dative", "agent")) -> list[Arg]:
         """Objects of the head's prepositions, also of coordinated ones ("by X and by Y")."""
@@ -177,7 +185,7 @@ class DocContext:
                 for prep in [child, *(c for c in child.conjuncts if c.pos_ == "ADP")]:
                     for pobj in prep.children:
                         if pobj.dep_ in ("pobj", "pcomp"):
-                            for token in [pobj, *pobj.conjuncts]:
+                            for token in [pobj, *pobj.conjuncts, *self.listed_after(pobj)]:
                                 found += self.resolve(token)
         return found
 

@@ -31,9 +31,10 @@ class ResignationCallRule(Rule):
 
 
 def _act(verb: Token) -> str:
-    """The act with its particle: "step down", and "step aside", whose particle the parse reads as an adverb."""
+    """The act with its particle: "step down", and "step aside" or "drop out of", whose particle the parse reads
+    as an adverb or a preposition."""
     particle = next((c.lower_ for c in verb.children if c.dep_ == "prt"
-                     or c.dep_ == "advmod" and c.i == verb.i + 1 and c.lower_ in ("aside", "down", "back", "out")), None)
+                     or c.dep_ in ("advmod", "prep") and c.i == verb.i + 1 and c.lower_ in ("aside", "down", "back", "out")), None)
     return f"{verb.lemma_.lower()} {particle}" if particle else verb.lemma_.lower()
 
 
