@@ -924,6 +924,18 @@ def test_a_passive_subject_does_the_act_conjoined_to_it(extract):
     assert extract(text) == {("Ama Pryce", C, "Lou Baird", None)}
 
 
+@pytest.mark.parametrize("text,expected", [
+    ("Governor Ama Pryce told reporters she would vote for Lou Baird.", {("Ama Pryce", E, "Lou Baird", None)}),
+    ("Ama Pryce said she will back Lou Baird.", {("Ama Pryce", E, "Lou Baird", None)}),
+    ("Ama Pryce said she would not back Lou Baird.", set()),
+    ("Ama Pryce said she would back Lou Baird if he ran.", set()),
+    ("Ama Pryce said Ray Tolland would back Lou Baird.", set()),
+    ("Ama Pryce said she may back Lou Baird.", set()),
+])
+def test_backing_its_giver_announces_is_given(extract, text, expected):
+    assert extract(text) == expected
+
+
 def test_him_heading_a_clause_is_not_the_subject_above_it(extract):
     text = "Senator Lou Baird faces questions. Party chairman Ray Tolland pressed for him to resign."
     assert extract(text) == {("Ray Tolland", C, "Lou Baird", None)}

@@ -367,8 +367,9 @@ class DocContext:
             return False
         node = trigger
         check_children = True
+        pledge = appeal and self.pledged(trigger)
         while True:
-            if check_children and self.blocked_by_children(node):
+            if check_children and self.blocked_by_children(node, pledge=pledge and node is trigger):
                 return False
             # a verb coordinated with the trigger is no governor of it: "pulled its support and blasted her"
             if node.i != trigger.i and check_children and self.governs(node, appeal):
@@ -398,12 +399,24 @@ class DocContext:
         return lemma in self.vocab.governors or any(
             f"{lemma} {c.lower_}" in self.vocab.governors for c in node.children if c.dep_ in ("prt", "advmod"))
 
-    def blocked_by_children(self, node: Token) -> bool:
+    def pledged(self, verb: Token) -> bool:
+        """'X said she would vote for Y', 'X says he will back Y': backing its giver announces is given."""
+        if verb.dep_ != "ccomp" or verb.head.lemma_.lower() not in self.vocab.speech_verbs or any(
+                c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in self.vocab.conditions for m in c.children)
+                for c in verb.children):
+            return False  # "said he would back Y if she ran" pledges nothing yet
+        speakers = {id(a.cluster) for a in self.subjects(verb.head)}
+        own = [c for c in verb.children if c.dep_ == "nsubj"]
+        return len(own) == 1 and own[0].pos_ == "PRON" and (found := self.entities.at(own[0])) is not None \
+            and id(found) in speakers
+
+    def blocked_by_children(self, node: Token, pledge: bool = False) -> bool:
         for child in node.children:
             lower = child.lower_
             if child.dep_ == "neg" or (child.dep_ in ("advmod", "det", "preconj") and lower in self.vocab.negators):
                 return True
-            if child.dep_ == "aux" and (lower in self.vocab.hedges or child.lemma_.lower() in self.vocab.hedges):
+            if child.dep_ == "aux" and (lower in self.vocab.hedges or child.lemma_.lower() in self.vocab.hedges) \
+                    and not (pledge and lower in self.vocab.pledges):
                 return True
             if child.dep_ == "mark" and lower in self.vocab.conditions:
                 return True

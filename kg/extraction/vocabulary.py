@@ -22,6 +22,8 @@ class Vocabulary:
         polarity = rel["polarity"]
         self.negators = set(polarity["negators"])
         self.hedges = set(polarity["hedges"])
+        #: Modals that still assert backing its giver reports: "X said she would vote for Y" is a pledge.
+        self.pledges = set(polarity.get("pledges", []))
         self.conditions = set(polarity["conditions"])
         self.governors = set(polarity["governors"])
         #: Governors that pass an endorsement on: "X urged members to vote for Y" backs Y (a donation they urge is not made).
