@@ -64,6 +64,8 @@ ORG_PRONOUNS = {"it", "its", "itself"}
 PLURAL_PRONOUNS = {"they", "them", "their", "theirs", "themselves"}
 SUBJECT_DEPS = {"nsubj", "nsubjpass"}
 OBJECT_DEPS = {"dobj", "pobj", "dative", "iobj"}
+#: The longest first paragraph read as a headline.
+HEADLINE_CHARS = 200
 #: Pronouns in the object case; one written as a subject heads a clause inside another ("for him to resign").
 ACCUSATIVE_PRONOUNS = {"him", "her", "them"}
 
@@ -1178,9 +1180,20 @@ def _principal(doc: Doc, surname: Cluster, people: list[Cluster], named: list[Cl
         return people
     if surname.gender is not None:
         return [c for c in people if c.gender == surname.gender]
-    first_alone = doc[min(m.start for m in surname.mentions)].sent.start
+    # a headline names its people by surname before the text brings them in: the text's first lone use counts
+    body = _body_start(doc)
+    first_alone = doc[min((m.start for m in surname.mentions if m.start >= body),
+                          default=min(m.start for m in surname.mentions))].sent.start
     before = [c for c in named if min(m.start for m in c.mentions) < first_alone]
     return before if len(before) == 1 and before[0] in people else []
+
+
+def _body_start(doc: Doc) -> int:
+    """Where the text starts after a headline: a short first line standing as a paragraph of its own."""
+    end = doc.text.find("\n\n")
+    if not 0 < end <= HEADLINE_CHARS:
+        return 0
+    return next((t.i for t in doc if t.idx > end and not t.is_space), 0)
 
 
 def _named_after(cluster: Cluster, words: list[str]) -> bool:

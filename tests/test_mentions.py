@@ -845,6 +845,8 @@ def test_the_name_of_a_disease_a_programme_or_a_time_zone_is_no_entity(find, tex
     ("Mary Varga spoke on Monday. Varga said no. Her husband, Ray Varga, agreed.", "Mary Varga", True),
     ("Mary Varga spoke on Monday. Ray Varga listened. Mrs Varga said no.", "Mary Varga", True),
     ("Mary Varga spoke on Monday. Ray Varga listened. Varga said no.", "Mary Varga", False),
+    ("Varga's husband says no.\n\nMary Varga spoke on Monday. Varga said no. Her husband, Ray Varga, agreed.",
+     "Mary Varga", True),
 ])
 def test_a_surname_shared_by_two_people_joins_only_the_one_it_can_mean(find, text, name, joined):
     _, entities = find(text)
