@@ -841,7 +841,17 @@ class MentionFinder:
         clusters = self._join_acronyms(doc, clusters)
         clusters = self._join_short_names(doc, clusters)
         # a lone "Union" joined no union of the article: it names nobody
-        return [c for c in clusters if c.type in ENTITY_LABELS and not all(m.generic for m in c.mentions)]
+        return [c for c in clusters if c.type in ENTITY_LABELS and not all(m.generic for m in c.mentions)
+                and not self._common_word(doc, c)]
+
+    def _common_word(self, doc: Doc, cluster: Cluster) -> bool:
+        """'Military', 'Pension', 'Court': one capitalised word, with no title and joined to no longer name,
+        that the article also writes in lower case is a common noun, not a name."""
+        name = cluster.name
+        return " " not in name and name.isalpha() and name[:1].isupper() and not name.isupper() \
+            and not cluster.aliases and not cluster.canonical and _times_written(doc, name.lower()) > 0 \
+            and not any(m.title for m in cluster.mentions) and name.lower() not in known_places() \
+            and name.lower() not in self.female_names and name.lower() not in self.male_names
 
     def _make_cluster(self, mentions: list[Mention]) -> Cluster:
         votes = sum((m.votes for m in mentions), Counter())

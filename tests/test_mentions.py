@@ -852,3 +852,12 @@ def test_a_surname_shared_by_two_people_joins_only_the_one_it_can_mean(find, tex
     _, entities = find(text)
     cluster = next(c for c in entities.clusters if c.name == name)
     assert ("Varga" in cluster.aliases) is joined
+
+
+@pytest.mark.parametrize("text,kept", [
+    ("The Military said the military budget was cut, Ray Tolland said.", set()),
+    ("Young voters backed Ray Tolland. Mr Young said young people came out.", {"Young"}),
+])
+def test_one_capitalised_word_the_article_also_writes_in_lower_case_is_no_name(find, text, kept):
+    _, entities = find(text)
+    assert {n for n, _ in names(entities)} - {"Ray Tolland"} == kept
