@@ -162,6 +162,8 @@ class MentionFinder:
         self.role_words = {tuple(w.split()) for w in names.get("role_words", [])}
         self.not_entity_heads = set(names.get("not_entity_heads", []))
         self.thing_nouns_after = set(names.get("thing_nouns_after", []))
+        self.vessel_prefixes = set(names.get("vessel_prefixes", []))
+        self.peoples: dict[str, str] = names.get("peoples", {})
         self.not_entity_first_words = set(names.get("not_entity_first_words", []))
         self.sentence_openers = set(names.get("sentence_openers", []))
         self.numbered_names = set(names.get("numbered_names", []))
@@ -509,6 +511,8 @@ class MentionFinder:
         if last in self.law_words or last.rstrip("s") in self.law_words or last in self.not_entity_heads or PLURAL_ACRONYM.match(name) \
                 or any(t.lower_ in self.law_words and t.nbor().lower_ in ("of", "on") for t in span[:-1]):
             return None  # "the Fair Pay Act" is a bill, "the Treaty of Rome" too; "the Vietnam War" is an event
+        if len(span) > 1 and span[0].lower_ in self.vessel_prefixes and span[0].text.isupper():
+            return None  # "HMS Chatham": a ship
         if span.end < len(span.doc) and span.doc[span.end].is_lower and span.doc[span.end].lemma_.lower() in self.thing_nouns_after \
                 and span.root.head.i == span.end:
             return None  # "Motor Neurone disease", "the Foreign Military Sales system": the name of a thing
@@ -729,7 +733,8 @@ class MentionFinder:
             votes["GPE"] += 3 * len(span)  # "the village of Little Hadham", "the Hadham constituency"
         elif len(words) > 1 and words[0] in known_places() and " ".join(words[1:]) in self.compass_parts:
             votes["GPE"] += 3 * len(span)  # "Bristol West", "Leeds North West": a district or constituency of a place
-        elif len(words) == 1 and is_demonym(words[0]) or len(span) > 1 and span[-1].tag_ == "NNPS" and is_demonym(words[-1]):
+        elif len(words) == 1 and (is_demonym(words[0]) or words[0] in self.peoples) \
+                or len(span) > 1 and span[-1].tag_ == "NNPS" and is_demonym(words[-1]):
             votes["NORP"] += 3 * len(span)  # "Bangladeshi", "Ukrainians", "North Koreans": a country's people
         elif len(words) == 1 and words[0] in self.offices:
             votes["PERSON"] += 2  # "Trump", "Blunkett": the surname of a known office holder, which the model may call an organisation
@@ -835,7 +840,8 @@ class MentionFinder:
         for mention in mentions:
             key = _key(mention.canonical or mention.name)
             if mention.votes.most_common(1)[0][0] == "NORP" and " " not in key:
-                key = key.removesuffix("s")  # "Haitian" and "Haitians" are one group
+                # "Haitian" and "Haitians" are one group, "Britons" and "British" too
+                key = self.peoples.get(key, key).removesuffix("s")
             groups.setdefault(key, []).append(mention)
         clusters = [self._make_cluster(ms) for ms in groups.values()]
         clusters = self._join_acronyms(doc, clusters)

@@ -983,3 +983,7 @@ def test_one_of_an_agent_noun_in_apposition_describes_the_name(extract, text, ex
 ])
 def test_two_joined_agent_nouns_share_the_object_after_them(extract, text, expected):
     assert extract(text) == expected
+
+
+def test_people_counted_in_a_reported_clause_are_not_their_group(extract):
+    assert extract("Ray Tolland said about 40 Britons were missing in the disaster.") == set()

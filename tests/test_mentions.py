@@ -861,3 +861,23 @@ def test_a_surname_shared_by_two_people_joins_only_the_one_it_can_mean(find, tex
 def test_one_capitalised_word_the_article_also_writes_in_lower_case_is_no_name(find, text, kept):
     _, entities = find(text)
     assert {n for n, _ in names(entities)} - {"Ray Tolland"} == kept
+
+
+def test_a_ship_is_no_entity(find):
+    _, entities = find("Ray Tolland sailed on HMS Chatham to the islands.")
+    assert names(entities) == {("Ray Tolland", "PERSON")}
+
+
+@pytest.mark.parametrize("text,group", [
+    ("British troops left. Many Britons were angry with Ray Tolland.", ("British", "NORP")),
+    ("Ray Tolland met the Houthis in Sanaa.", ("Houthis", "NORP")),
+])
+def test_a_people_the_model_reads_as_persons_is_one_group(find, text, group):
+    _, entities = find(text)
+    assert group in names(entities)
+    assert not any(t == "PERSON" for n, t in names(entities) if n != "Ray Tolland")
+
+
+def test_madame_is_a_title(find):
+    _, entities = find("Madame Ottilie Varga visited the school.")
+    assert names(entities) == {("Ottilie Varga", "PERSON")}

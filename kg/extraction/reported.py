@@ -36,9 +36,11 @@ def _about(ctx: DocContext, clause: Token) -> list[Arg]:
     """Whom the reported clause is about: its subject, or the owner of its subject ('Y's sums').
 
     A description counts ("said the chancellor was wrong"); a pronoun does not, since "X said he
-    was wrong" is as often about the speaker."""
+    was wrong" is as often about the speaker, nor a number of a group's people."""
     found = []
     for subject in (c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")):
+        if any(c.dep_ == "nummod" for c in subject.children):
+            continue  # "said 440 Britons were missing": people counted, not the group
         found += [a for a in ctx.resolve(subject) if _named(ctx, a)] or [
             a for c in subject.children if c.dep_ == "poss" for a in ctx.resolve(c) if _named(ctx, a)] or ctx.earlier_owner(subject)
     return found
