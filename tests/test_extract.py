@@ -987,3 +987,16 @@ def test_two_joined_agent_nouns_share_the_object_after_them(extract, text, expec
 
 def test_people_counted_in_a_reported_clause_are_not_their_group(extract):
     assert extract("Ray Tolland said about 40 Britons were missing in the disaster.") == set()
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Ama Pryce has the full backing of the Harbor Party.", {("Harbor Party", E, "Ama Pryce", None)}),
+    ("Ama Pryce enjoys the support of Ray Tolland.", {("Ray Tolland", E, "Ama Pryce", None)}),
+])
+def test_backing_one_has_comes_from_its_giver(extract, text, expected):
+    assert extract(text) == expected
+
+
+def test_whose_stands_for_the_one_the_clause_is_about(extract):
+    text = "The Harbor Party, whose endorsement of Ama Pryce was its first, said it would help."
+    assert extract(text) == {("Harbor Party", E, "Ama Pryce", None)}

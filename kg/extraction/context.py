@@ -246,6 +246,10 @@ class DocContext:
             return [a._replace(pronoun=True) for a in self.args_of_deps(token.head.head, ("nsubj",))]
         if lower in RELATIVE_PRONOUNS and token.head.dep_ == "relcl":
             return self.resolve(token.head.head, depth + 1)
+        if lower == "whose":  # "X, whose endorsement of Y ...": the one the relative clause is about
+            clause = next((t for t in token.ancestors if t.dep_ == "relcl"), None)
+            if clause is not None:
+                return [a._replace(pronoun=True) for a in self.resolve(clause.head, depth + 1)]
         for child in token.children:
             if child.dep_ == "appos":
                 found = [a for t in [child, *child.conjuncts, *_parallel_conjuncts(child)] for a in self.resolve(t, depth + 1)]
