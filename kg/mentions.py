@@ -491,9 +491,13 @@ class MentionFinder:
         if not name or re.sub(r"^(?:U\.S\.|US) ", "", name).lower() in self.not_names or not any(c.isalpha() for c in name) \
                 or name.startswith("-"):
             return None  # "-Senate" of "House-Senate" is a fragment
+        if len(span) == 1 and span[0].lower_ in self.corporate_suffixes:
+            return None  # "Co" of "Eli Lilly and Co", cut off by the model
         if span[0].lower_ in self.not_entity_first_words or _in_topic_code(span) or _hashtag(span):
             return None  # "Hurricane Odalys" is weather; "[KX/LOANS]" a wire service's topic code; "#VoteNow" a tag
-        known = self.gazetteer.get(_key(name))
+        words = name.split()
+        known = self.gazetteer.get(_key(name)) or len(words) > 1 and words[-1].lower().rstrip(".") in self.corporate_suffixes \
+            and self.gazetteer.get(_key(" ".join(words[:-1]))) or None  # "Facebook Inc" is Facebook
         if known is not None:
             return Mention(span.start, span.end, name, Counter({known[1]: 10 * len(span)}), canonical=known[0])
         inner = self._gazetteer_part(span)
@@ -932,7 +936,8 @@ class MentionFinder:
                 c for c in joinable if _ends_with(c, words, self.corporate_suffixes) or generic and c.type == "ORG"
                 and c.name.split()[-1].lower() == words[0].lower()] or [
                 c for c in joinable if self._begins_with(c, words)] or [
-                c for c in joinable if cluster.type == "ORG" and self._company_called(c, words)]
+                c for c in joinable if (cluster.type == "ORG" or cluster.type == "PERSON" and not any(m.title for m in cluster.mentions))
+                and self._company_called(c, words)]  # "Jollibee Foods Corp" and "Jollibee", which the model may call a person
             if len(candidates) > 1 and len(words) == 1 and cluster.type in ("PERSON", "ORG"):
                 candidates = _principal(doc, cluster, candidates, [c for c in result if c.name.split()[-1] == words[0]])
             if len(candidates) == 1:
@@ -1283,6 +1288,7 @@ def _pattern_tokens(doc: Doc, pattern: re.Pattern, text: str | None = None) -> s
 
 def _clean_name(text: str) -> str:
     text = re.sub(r"\s+", " ", text).strip(" ,;:\"'“”")
+    text = re.sub(r"(?<=\w)\([^()]*\)?$", "", text)  # "British National Party(BNP": a bracket glued on
     text = re.sub(r"\s*-\s*", "-", text) if re.search(r"\w\s-\s\w", text) is None else text
     return re.sub(r"(?:'s|’s|')$", "", text).strip()
 

@@ -881,3 +881,18 @@ def test_a_people_the_model_reads_as_persons_is_one_group(find, text, group):
 def test_madame_is_a_title(find):
     _, entities = find("Madame Ottilie Varga visited the school.")
     assert names(entities) == {("Ottilie Varga", "PERSON")}
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Facebook Inc said on Monday it would act. Facebook shares rose.", {("Facebook Inc", "ORG")}),
+    ("Pellworth Foods Corp bought the chain. Pellworth said the deal closed.", {("Pellworth Foods Corp", "ORG")}),
+    ("Marsh Tolland and Co said sales rose.", {("Marsh Tolland", "ORG")}),
+])
+def test_a_company_is_one_node_with_or_without_its_company_word(find, text, expected):
+    _, entities = find(text)
+    assert names(entities) == expected
+
+
+def test_a_bracket_glued_to_a_name_is_no_part_of_it(find):
+    _, entities = find("The Harbor National Party(HNP) said it would stand.")
+    assert ("Harbor National Party", "ORG") in names(entities)
