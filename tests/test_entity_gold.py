@@ -2,7 +2,7 @@
 
 tests/data/realnews/entities-gold.jsonl holds, per article id, the entities a judge
 found behind kg's nodes (name, type, aliases; no article text). Judged node by node
-(kg.evaluate.judge_entities), kg's share of right nodes on those 90 articles must not fall.
+(kg.evaluate.judge_entities), kg's share of right nodes on those articles must not fall.
 """
 
 from __future__ import annotations
