@@ -660,6 +660,7 @@ def test_quotation_alone_is_credited_to_the_context_rule(nlp, extractor, lexicon
     ("Ama Pryce called on Lou Baird to drop out of the race.", {("Ama Pryce", C, "Lou Baird", None)}),
     ("Ama Pryce said Lou Baird should bow out.", {("Ama Pryce", C, "Lou Baird", None)}),
     ("Ama Pryce pressed for Lou Baird to resign.", {("Ama Pryce", C, "Lou Baird", None)}),
+    ("Ama Pryce said she had told Lou Baird that he should resign.", {("Ama Pryce", C, "Lou Baird", None)}),
 ])
 def test_a_call_to_resign_criticises_the_one_called_on(extract, text, expected):
     assert extract(text) == expected
@@ -1000,3 +1001,12 @@ def test_backing_one_has_comes_from_its_giver(extract, text, expected):
 def test_whose_stands_for_the_one_the_clause_is_about(extract):
     text = "The Harbor Party, whose endorsement of Ama Pryce was its first, said it would help."
     assert extract(text) == {("Harbor Party", E, "Ama Pryce", None)}
+
+
+@pytest.mark.parametrize("text,expected", [
+    ('Ama Pryce was branded "a liar" by Ray Tolland.', {("Ray Tolland", C, "Ama Pryce", None)}),
+    ('Ama Pryce\'s remarks were described as "irresponsible" by Ray Tolland.', {("Ray Tolland", C, "Ama Pryce", None)}),
+    ("Ama Pryce was described as a lawyer by Ray Tolland.", set()),
+])
+def test_a_label_given_in_the_passive_attacks_its_subject(extract, text, expected):
+    assert extract(text) == expected

@@ -1,4 +1,5 @@
-"""Labelled attacks: 'X called Y "a liar"', 'X branded Y corrupt', 'X dismissed Y as a lightweight'."""
+"""Labelled attacks: 'X called Y "a liar"', 'X branded Y corrupt', 'X dismissed Y as a lightweight',
+'Y was branded "a liar" by X'."""
 
 from __future__ import annotations
 
@@ -35,8 +36,16 @@ def _read_labelled_attack(ctx: DocContext, verb: Token) -> list[Candidate]:
         chain = [c for c in verb.children if c.dep_ in ("dobj", "oprd")]
         chain += [a for c in chain for a in c.children if a.dep_ == "appos" and a.i not in ctx.quoted]
         label += [t for c in chain for a in c.children if a.dep_ == "appos" and a.i in ctx.quoted for t in a.subtree]
+    passive = [c for c in verb.children if c.dep_ == "nsubjpass"]
+    if passive:  # 'Y was branded "a liar" by X': the parse may read the label as an object
+        label += [t for c in verb.children if c.dep_ == "dobj" for t in c.subtree]
     if not label or not (dismissive or ctx.vocab.attack_cues.search(" ".join(t.text for t in label))) or not ctx.asserted(verb):
         return []
+    if passive:  # 'Y's remarks were described as "irresponsible" by X'
+        targets = [a for c in passive for a in ctx.resolve(c)] or ctx.owners_of(passive)
+        # the parse may hang "by X" on the label: "dismissed as nonsense by X"
+        speakers = [a for t in dict.fromkeys([verb, *label]) for a in ctx.prep_args(t, ["by"], deps=("agent", "prep"))]
+        return ctx.pairs(speakers, "CRITICIZED", targets, verb, "labelled-attack", None)
     targets = ctx.args_of_deps(verb, ("dobj",)) or [
         a for c in verb.children if c.dep_ in ("ccomp", "xcomp") for a in ctx.args_of_deps(c, ("nsubj",))] or [
         # 'called his opponent, state Treasurer Y, "a liar"': the parse makes the one labelled the predicate

@@ -46,6 +46,9 @@ def _called_to_act(ctx: DocContext, act: Token) -> list[Candidate]:
         if not any(c.dep_ == "aux" and c.lower_ in calls["modals"] for c in act.children):
             return []
         targets = ctx.args_of_deps(act, ("nsubj",))
+        if any(c.dep_ == "nsubj" and c.pos_ == "PRON" for c in act.children):
+            # "X told Y that he should resign": the one told is the one who should go
+            targets = ctx.args_of_deps(caller, ("dobj", "dative")) or targets
     elif act.dep_ in ("xcomp", "advcl") and call is not None:
         targets = ctx.prep_args(call, ["for", "on"])  # "joined calls for Y to step down", "renewed his call for Y to quit"
     elif act.dep_ in ("xcomp", "ccomp", "advcl") and lemma in calls["calling_verbs"] and not any(
