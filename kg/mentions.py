@@ -177,6 +177,7 @@ class MentionFinder:
         self.name_particles = set(names.get("name_particles", []))
         self.party_adjectives = dict(names.get("party_adjectives", {}))
         self.owned_things = set(lexicon.relations.get("owned_things", {}).get("words", []))
+        self.party_members = set(lexicon.relations.get("party_members", {}).get("words", []))
         self.place_first_words = set(names.get("place_first_words", []))
         #: words that head a place's name before "of": the place words and the place heads
         self.place_heads = self.place_words | set(names.get("place_heads", []))
@@ -252,11 +253,11 @@ class MentionFinder:
 
     def _owning_party(self, run: Span) -> Mention | None:
         """'the Republican tax bill', 'the Democratic plan': a party adjective, no name on its own, names the
-        party when it stands before a thing the party owns."""
+        party when it stands before a thing the party owns, or before its members ('Republican lawmakers')."""
         token = run[0]
         party = self.party_adjectives.get(token.lower_)
-        if party is None or len(run) > 1 or token.dep_ not in ("amod", "compound") or token.head.pos_ != "NOUN" \
-                or token.head.lower_ not in self.owned_things:
+        if party is None or len(run) > 1 or token.dep_ not in ("amod", "compound", "conj") or token.head.pos_ not in ("NOUN", "ADJ") \
+                or token.head.lower_ not in self.owned_things and _member_noun(token).lower_ not in self.party_members:
             return None
         canonical, kind = self.gazetteer.get(_key(party), (None, "NORP"))
         return Mention(token.i, token.i + 1, party, Counter({kind: 10}), canonical=canonical)
@@ -865,7 +866,10 @@ class MentionFinder:
 
     def _make_cluster(self, mentions: list[Mention]) -> Cluster:
         votes = sum((m.votes for m in mentions), Counter())
-        name = max((m.name for m in mentions), key=lambda n: (len(n), not n.isupper()))
+        # the longest form; for a group, its known name when the article writes it ("Democrats", not "Democratic")
+        group = _winner(votes) == "NORP"
+        name = max((m.name for m in mentions), key=lambda n: (group and any(n == m.canonical for m in mentions),
+                                                              len(n), not n.isupper()))
         genders = {m.gender for m in mentions if m.gender}
         return Cluster(
             name=name,
@@ -1207,6 +1211,13 @@ def _principal(doc: Doc, surname: Cluster, people: list[Cluster], named: list[Cl
                           default=min(m.start for m in surname.mentions))].sent.start
     before = [c for c in named if min(m.start for m in c.mentions) < first_alone]
     return before if len(before) == 1 and before[0] in people else []
+
+
+def _member_noun(token: Token) -> Token:
+    """The noun a party adjective describes, through a coordination: 'Republican and Democratic senators'."""
+    while token.dep_ == "conj" and token.head.pos_ == "ADJ":
+        token = token.head
+    return token.head
 
 
 def _body_start(doc: Doc) -> int:

@@ -1010,3 +1010,14 @@ def test_whose_stands_for_the_one_the_clause_is_about(extract):
 ])
 def test_a_label_given_in_the_passive_attacks_its_subject(extract, text, expected):
     assert extract(text) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Republican lawmakers have attacked Lou Baird.", {("Republicans", C, "Lou Baird", None)}),
+    ("Both Republican and Democratic senators criticized Lou Baird.",
+     {("Republicans", C, "Lou Baird", None), ("Democrats", C, "Lou Baird", None)}),
+    ("Two Republican senators, Ray Tolland and Ama Pryce, said Lou Baird should step aside.",
+     {("Ray Tolland", C, "Lou Baird", None), ("Ama Pryce", C, "Lou Baird", None)}),
+])
+def test_a_party_adjective_before_its_members_names_the_party(extract, text, expected):
+    assert extract(text) == expected

@@ -232,9 +232,10 @@ class DocContext:
                      for a in self.resolve(c, depth + 1) if a.cluster.type in ("PERSON", "ORG", "NORP", "GPE")]
             if found:  # "a Human Rights Watch report accused Y": the owner speaks
                 return found
-        if token.tag_ in ("NNS", "NNPS") and lower in self.vocab.party_members:  # "Labour MPs criticised Y"
-            found = [a for c in token.children if c.dep_ == "compound" and c.i < token.i for a in self.resolve(c, depth + 1)
-                     if a.cluster.type in ("ORG", "NORP")]
+        if token.tag_ in ("NNS", "NNPS") and lower in self.vocab.party_members and not any(c.dep_ == "appos" for c in token.children):
+            # "Labour MPs", "Republican lawmakers"; "two Republican senators, A and B," are A and B
+            found = [a for c in token.children if c.dep_ in ("compound", "amod") and c.i < token.i
+                     for t in [c, *c.conjuncts] for a in self.resolve(t, depth + 1) if a.cluster.type in ("ORG", "NORP")]
             if found:
                 return found
         if lemma in self.vocab.partitives:  # "bankrolled much of Y's campaign"
