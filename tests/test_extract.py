@@ -661,6 +661,10 @@ def test_quotation_alone_is_credited_to_the_context_rule(nlp, extractor, lexicon
     ("Ama Pryce said Lou Baird should bow out.", {("Ama Pryce", C, "Lou Baird", None)}),
     ("Ama Pryce pressed for Lou Baird to resign.", {("Ama Pryce", C, "Lou Baird", None)}),
     ("Ama Pryce said she had told Lou Baird that he should resign.", {("Ama Pryce", C, "Lou Baird", None)}),
+    ("Ama Pryce called for Lou Baird's impeachment.", {("Ama Pryce", C, "Lou Baird", None)}),
+    ("Ama Pryce called for Lou Baird to be impeached.", {("Ama Pryce", C, "Lou Baird", None)}),
+    ("Ama Pryce urged Ray Tolland to fire Lou Baird.", set()),
+    ("Ama Pryce demanded an apology from Lou Baird.", {("Ama Pryce", C, "Lou Baird", None)}),
 ])
 def test_a_call_to_resign_criticises_the_one_called_on(extract, text, expected):
     assert extract(text) == expected
@@ -1018,6 +1022,7 @@ def test_a_label_given_in_the_passive_attacks_its_subject(extract, text, expecte
      {("Republicans", C, "Lou Baird", None), ("Democrats", C, "Lou Baird", None)}),
     ("Two Republican senators, Ray Tolland and Ama Pryce, said Lou Baird should step aside.",
      {("Ray Tolland", C, "Lou Baird", None), ("Ama Pryce", C, "Lou Baird", None)}),
+    ("Some British lawmakers demanded an apology from Lou Baird.", set()),
 ])
 def test_a_party_adjective_before_its_members_names_the_party(extract, text, expected):
     assert extract(text) == expected

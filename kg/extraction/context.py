@@ -235,7 +235,8 @@ class DocContext:
         if token.tag_ in ("NNS", "NNPS") and lower in self.vocab.party_members and not any(c.dep_ == "appos" for c in token.children):
             # "Labour MPs", "Republican lawmakers"; "two Republican senators, A and B," are A and B
             found = [a for c in token.children if c.dep_ in ("compound", "amod") and c.i < token.i
-                     for t in [c, *c.conjuncts] for a in self.resolve(t, depth + 1) if a.cluster.type in ("ORG", "NORP")]
+                     for t in [c, *c.conjuncts] for a in self.resolve(t, depth + 1)
+                     if a.cluster.type == "ORG" or a.cluster.type == "NORP" and a.cluster.canonical]  # not "British lawmakers"
             if found:
                 return found
         if lemma in self.vocab.partitives:  # "bankrolled much of Y's campaign"

@@ -1,5 +1,6 @@
 """Calls to resign: 'X called on Y to resign', 'X urged Y to quit', 'X said Y should step down',
-'X demanded Y's resignation', 'X joined calls for Y to step down', 'Y faced calls from X to quit'.
+'X demanded Y's resignation', 'X joined calls for Y to step down', 'Y faced calls from X to quit',
+'X called for Y to be impeached', 'X demanded an apology from Y'.
 Telling someone to go is criticism of them; a call made only on a condition ('should resign if
 the claims are true') is not asserted."""
 
@@ -21,7 +22,8 @@ class ResignationCallRule(Rule):
 
     def at(self, token: Token, ctx: DocContext) -> list[Candidate]:
         calls = ctx.vocab.resignation_calls
-        if token.pos_ in ("VERB", "AUX") and _act(token) in calls["acts"]:
+        if token.pos_ in ("VERB", "AUX") and (_act(token) in calls["acts"] or _act(token) in calls.get("passive_acts", ())
+                                              and any(c.dep_ == "auxpass" for c in token.children)):
             return _called_to_act(ctx, token)
         if token.pos_ == "NOUN" and token.lemma_.lower() in calls["nouns"]:
             return _called_for_noun(ctx, token)
@@ -55,7 +57,7 @@ def _called_to_act(ctx: DocContext, act: Token) -> list[Candidate]:
             c.dep_ == "mark" and c.lower_ in ("whether", "if") for c in act.children):  # "asked whether Y would resign"
         preps = calls["calling_verbs"][lemma]
         # "urged Y to quit", "called on Y to resign", "called for Y to step down"
-        targets = ctx.args_of_deps(caller, ("dobj",)) or ctx.prep_args(caller, preps) or ctx.args_of_deps(act, ("nsubj",))
+        targets = ctx.args_of_deps(caller, ("dobj",)) or ctx.prep_args(caller, preps) or ctx.args_of_deps(act, ("nsubj", "nsubjpass"))
     else:
         return []
     if _conditional(ctx, act) or not ctx.asserted(caller):
@@ -87,7 +89,8 @@ def _called_for_noun(ctx: DocContext, noun: Token) -> list[Candidate]:
     calling = ctx.vocab.resignation_calls["calling_verbs"]
     if caller is None or caller.lemma_.lower() not in calling or not ctx.asserted(caller):
         return []
-    owners: list[Arg] = ctx.args_of_deps(noun, ("poss",)) or ctx.prep_args(noun, ["of"])
+    owners: list[Arg] = ctx.args_of_deps(noun, ("poss",)) or ctx.prep_args(noun, ["of", "from"]) or (
+        ctx.prep_args(caller, ["from"]) if noun.dep_ == "dobj" else [])  # "demanded an apology from Y"
     return ctx.pairs(ctx.subjects(caller), "CRITICIZED", owners, caller, "call-to-resign", [], lemma=noun.lemma_.lower())
 
 
