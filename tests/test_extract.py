@@ -679,6 +679,20 @@ def test_a_telegraphic_headline_is_read_with_the_names_of_the_article(nlp, lexic
         ("Harbor Workers Union", E, "Rosa Garcia", 0, 0)]
 
 
+@pytest.mark.parametrize("title,text,expected", [
+    ("Pryce slams Tolland over tax plan", "Senator Ama Pryce spoke about Governor Ray Tolland on Monday.",
+     [("Ama Pryce", C, "Ray Tolland")]),
+    ("Tolland ally Pryce campaigns for Baird in Ohio", "Ama Pryce spoke about Lou Baird and Ray Tolland.",
+     [("Ama Pryce", E, "Lou Baird")]),
+    ("Pryce supports Harbor Party tax bill", "Ama Pryce spoke about the Harbor Party.", []),
+])
+def test_a_headline_is_read_on_its_surface(nlp, lexicon, title, text, expected):
+    article = Article("a", text, title=title)
+    graph = ArticleExtractor(lexicon)(article, nlp(reading_text(article)))
+    names = {e.id: e.name for e in graph.entities}
+    assert [(names[r.subject], r.predicate, names[r.object]) for r in graph.relations] == expected
+
+
 def test_neither_subject_negates(extract):
     assert extract("Neither Ama Pryce nor Lou Baird endorsed Rosa Quint.") == set()
 

@@ -62,9 +62,9 @@ class ArticleExtractor:
         self.vocab = Vocabulary(lexicon)
         self.rules = build_rules([*lexicon.relations.get("disabled_rules", []), *disabled])
 
-    def find_relations(self, doc: Doc, entities: DocEntities) -> list[Candidate]:
+    def find_relations(self, doc: Doc, entities: DocEntities, headline_chars: int = 0) -> list[Candidate]:
         """Every enabled rule at each token in order, then each rule's document-level reading."""
-        ctx = DocContext(self.vocab, doc, entities)
+        ctx = DocContext(self.vocab, doc, entities, headline_chars)
         # every trigger is a verb or a noun (as tagged): other words are not offered to the rules
         triggers = [token for token in doc if token.pos_ in TRIGGER_POS]
         candidates = [c for token in triggers for rule in self.rules for c in rule.at(token, ctx)]
@@ -85,7 +85,7 @@ class ArticleExtractor:
             entities[eid] = Entity(eid, known.name if known else cluster.name, cluster.type,
                                    tuple(sorted(aliases - {cluster.name})), mentions)
         relations: dict[tuple, Relation] = {}
-        for c in self.find_relations(doc, doc_entities):
+        for c in self.find_relations(doc, doc_entities, headline):
             # offsets are into the article's text; a headline's sentence has none (0, 0)
             start, end = max(c.sentence.start_char - headline, 0), max(c.sentence.end_char - headline, 0)
             relation = Relation(

@@ -14,6 +14,7 @@ from kg.errors import ConfigError
 from kg.extraction.agent_nouns import AgentNounRule
 from kg.extraction.classified import ClassifierRule
 from kg.extraction.copular import CopularRule
+from kg.extraction.headline import HeadlineRule
 from kg.extraction.labelled import LabelledAttackRule
 from kg.extraction.nouns import NounRule
 from kg.extraction.quotes import ContextQuoteRule, QuoteRule
@@ -27,7 +28,7 @@ from kg.lexicon import Lexicon
 
 #: Every rule, in reading order.
 RULES: tuple[type, ...] = (VerbRule, NounRule, AgentNounRule, CopularRule, ReciprocalRule, QuoteRule, LabelledAttackRule,
-                           ResignationCallRule, ReportedAttackRule, ContextQuoteRule, ClassifierRule)
+                           ResignationCallRule, ReportedAttackRule, ContextQuoteRule, HeadlineRule, ClassifierRule)
 #: Every rule kind a relation's `rule` can start with; each has a confidence in the lexicon.
 RULE_KINDS: tuple[str, ...] = tuple(dict.fromkeys(kind for rule in RULES for kind in rule.kinds))
 
