@@ -1,6 +1,6 @@
-"""Telegraphic headlines: 'Pelosi slams Trump over tax plan', 'Trump ally Bannon campaigns for Moore'.
+"""Telegraphic headlines: 'Pryce slams Tolland over tax plan', 'Tolland ally Pryce campaigns for Baird'.
 
-The small model parses headline English badly (it reads "slams" as a noun and "Trump" as a verb), so
+The small model parses headline English badly (it reads "slams" as a noun and a name as a verb), so
 the headline is read on its surface: a name of the article, a verb of the lexicon in the headline's
 present tense, its particle and preposition if it takes them, and a second name. A headline word
 that is no mention of its own stands for the article's entity it is a surname or short form of.
@@ -45,7 +45,7 @@ class HeadlineRule(Rule):
                 continue
             obj, after = _entity_at(ctx, headline, at), _after_name(ctx, headline, at)
             if after < end and ctx.doc[after].lower_ in ("'s", "’s"):
-                # "berates Canada's Trudeau": the one named after the owner; "slams Trump's plan": the owner
+                # "berates Harbor's Tolland": the one named after the owner; "slams Tolland's plan": the owner
                 named = _entity_at(ctx, headline, after + 1)
                 obj, after = (named, _after_name(ctx, headline, after + 1)) if named is not None and named.type == "PERSON" \
                     else (obj, end)
@@ -87,7 +87,7 @@ def _after_name(ctx: DocContext, headline: Span, i: int) -> int:
 
 
 def _modifies(ctx: DocContext, headline: Span, i: int) -> bool:
-    """'supports Republican tax bill': a name before a lower-case noun only describes it."""
+    """'supports Harbor Party tax bill': a name before a lower-case noun only describes it."""
     return i < headline.end and ctx.doc[i].is_lower and ctx.doc[i].is_alpha and ctx.doc[i].pos_ in ("NOUN", "ADJ", "PROPN")
 
 
