@@ -40,7 +40,7 @@ def _about(ctx: DocContext, clause: Token) -> list[Arg]:
     found = []
     for subject in (c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")):
         if any(c.dep_ == "nummod" for c in subject.children):
-            continue  # "said 440 Britons were missing": people counted, not the group
+            continue  # "said 40 Britons were hurt": people counted, not the group
         found += [a for a in ctx.resolve(subject) if _named(ctx, a)] or [
             a for c in subject.children if c.dep_ == "poss" for a in ctx.resolve(c) if _named(ctx, a)] or ctx.earlier_owner(subject)
     return found
