@@ -657,7 +657,7 @@ def test_quotation_alone_is_credited_to_the_context_rule(nlp, extractor, lexicon
     ("Lou Baird faced growing calls from Ama Pryce to step down.", {("Ama Pryce", C, "Lou Baird", None)}),
     ("Lou Baird has faced calls to resign from Ama Pryce.", {("Ama Pryce", C, "Lou Baird", None)}),
     ("Lou Baird faced calls from Ama Pryce to explain the payments.", set()),
-    ("Ama Pryce called on Lou Baird to drop out of the race.", {("Ama Pryce", C, "Lou Baird", None)}),
+    ("Ama Pryce called on Lou Baird to drop out of the contest.", {("Ama Pryce", C, "Lou Baird", None)}),
     ("Ama Pryce said Lou Baird should bow out.", {("Ama Pryce", C, "Lou Baird", None)}),
     ("Ama Pryce pressed for Lou Baird to resign.", {("Ama Pryce", C, "Lou Baird", None)}),
     ("Ama Pryce said she had told Lou Baird that he should resign.", {("Ama Pryce", C, "Lou Baird", None)}),
@@ -944,7 +944,7 @@ def test_a_passive_subject_does_the_act_conjoined_to_it(extract):
 
 
 @pytest.mark.parametrize("text,expected", [
-    ("Governor Ama Pryce told reporters she would vote for Lou Baird.", {("Ama Pryce", E, "Lou Baird", None)}),
+    ("Ama Pryce, the governor, says she will vote for Lou Baird in June.", {("Ama Pryce", E, "Lou Baird", None)}),
     ("Ama Pryce said she will back Lou Baird.", {("Ama Pryce", E, "Lou Baird", None)}),
     ("Ama Pryce said she would not back Lou Baird.", set()),
     ("Ama Pryce said she would back Lou Baird if he ran.", set()),
@@ -1036,7 +1036,7 @@ def test_a_label_given_in_the_passive_attacks_its_subject(extract, text, expecte
      {("Republicans", C, "Lou Baird", None), ("Democrats", C, "Lou Baird", None)}),
     ("Two Republican senators, Ray Tolland and Ama Pryce, said Lou Baird should step aside.",
      {("Ray Tolland", C, "Lou Baird", None), ("Ama Pryce", C, "Lou Baird", None)}),
-    ("Some British lawmakers demanded an apology from Lou Baird.", set()),
+    ("Several German lawmakers called on Lou Baird to apologise.", set()),
 ])
 def test_a_party_adjective_before_its_members_names_the_party(extract, text, expected):
     assert extract(text) == expected
