@@ -750,7 +750,8 @@ class MentionFinder:
             votes["ORG"] += 3 * len(span)
         if any(t.tag_ == "PRP$" for t in span):
             votes["ORG"] += 3 * len(span)
-        elif title:
+        elif title and not (_key(title) in self.gazetteer and " ".join(words) in known_places()):
+            # "U.S. Russia probe": a country before a place is no title
             votes["PERSON"] += 3 * len(span)
         elif first_named or self._person_like(words) and (words[0] in self.female_names or words[0] in self.male_names) \
                 and not place_body:

@@ -896,3 +896,8 @@ def test_a_company_is_one_node_with_or_without_its_company_word(find, text, expe
 def test_a_bracket_glued_to_a_name_is_no_part_of_it(find):
     _, entities = find("The Harbor National Party(HNP) said it would stand.")
     assert ("Harbor National Party", "ORG") in names(entities)
+
+
+def test_a_country_before_a_name_is_no_personal_title(find):
+    _, entities = find("Ray Tolland faces questions in the U.S. Russia inquiry.")
+    assert ("Russia", "GPE") in names(entities)
