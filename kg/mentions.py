@@ -582,7 +582,7 @@ class MentionFinder:
         if person is not None and (title is not None or person - start >= 2 and all(
                 doc[i].ent_type_ == "ORG" for i in range(start, person)) and self._person_like([lowers[i] for i in range(person, end)])):
             return doc[person:end], title  # "Secretary of Homeland Security Dana Whitcomb", "Homeland Security Dana Whitcomb"
-        role_end = self._role_before_name(lowers, start, end)
+        role_end = self._role_before_name(lowers, start, end, doc)
         if role_end is not None:
             return doc[role_end:end], title or ROLE  # a party or role word says the name is a person's
         return doc[start:end], title
@@ -659,23 +659,25 @@ class MentionFinder:
             return False
         return not (doc[at].ent_type_ in ("ORG", "FAC", "WORK_OF_ART", "EVENT", "LAW", "PRODUCT") and doc[at].ent_iob_ == "B")
 
-    def _role_before_name(self, lowers: dict[int, str], start: int, end: int) -> int | None:
+    def _role_before_name(self, lowers: dict[int, str], start: int, end: int, doc: Doc) -> int | None:
         """'Democrat Ralph Northam', 'Texas Republican Blake Farenthold', 'New York Republican Zeldin' (a
-        headline's surname): where the name after a party or role word starts."""
+        headline's surname), 'Prominent Zeldin' when the article writes the surname again: where the name
+        after a party or role word starts."""
         for at in range(end - 2, start - 1, -1):
             for n in (2, 1):
                 rest = [lowers[i] for i in range(at + n, end)]
                 if at + n < end and tuple(lowers[at + k] for k in range(n)) in self.role_words \
-                        and (self._person_like(rest) or at > start and self._surname_like(rest)
-                             and not CONNECTORS & {lowers[i] for i in range(start, end)}):
+                        and (self._person_like(rest) or (at > start or _times_written(doc, doc[end - 1].text) > 1)
+                             and self._surname_like(rest) and not CONNECTORS & {lowers[i] for i in range(start, end)}):
                     return at + n
         return None
 
     def _surname_like(self, words: list[str]) -> bool:
-        """One plain word that is no organisation, group, place or role word."""
+        """One plain word that is no organisation, group, place, role word or title."""
         return len(words) == 1 and PLAIN_WORD.fullmatch(words[0]) is not None and not (
             words[0] in self.org_keywords or words[0] in self.corporate_suffixes or words[0] in self.groups
-            or words[0] in known_places() or (words[0],) in self.role_words)
+            or words[0] in known_places() or (words[0],) in self.role_words
+            or (words[0],) in self.titles_by_first.get(words[0], ()))
 
     def _bare_role(self, span: Span) -> bool:
         """'Michigan Democrat', 'Texas Republican': a place and a party word describe someone named elsewhere."""
@@ -750,8 +752,7 @@ class MentionFinder:
             votes["ORG"] += 3 * len(span)
         if any(t.tag_ == "PRP$" for t in span):
             votes["ORG"] += 3 * len(span)
-        elif title and not (_key(title) in self.gazetteer and " ".join(words) in known_places()):
-            # "U.S. Russia probe": a country before a place is no title
+        elif title and _key(title) not in self.gazetteer:  # "U.S. Russia probe": a country before a name is no title
             votes["PERSON"] += 3 * len(span)
         elif first_named or self._person_like(words) and (words[0] in self.female_names or words[0] in self.male_names) \
                 and not place_body:
@@ -858,10 +859,11 @@ class MentionFinder:
 
     def _common_word(self, doc: Doc, cluster: Cluster) -> bool:
         """'Military', 'Pension', 'Court': one capitalised word, with no title and joined to no longer name,
-        that the article also writes in lower case is a common noun, not a name."""
+        that the article also writes in lower case (or its plural or singular) is a common noun, not a name."""
         name = cluster.name
         return " " not in name and name.isalpha() and name[:1].isupper() and not name.isupper() \
-            and not cluster.aliases and not cluster.canonical and _times_written(doc, name.lower()) > 0 \
+            and not cluster.aliases and not cluster.canonical \
+            and any(_times_written(doc, form) > 0 for form in (name.lower(), name.lower() + "s", name.lower().removesuffix("s"))) \
             and not any(m.title for m in cluster.mentions) and name.lower() not in known_places() \
             and name.lower() not in self.female_names and name.lower() not in self.male_names
 

@@ -901,3 +901,13 @@ def test_a_bracket_glued_to_a_name_is_no_part_of_it(find):
 def test_a_country_before_a_name_is_no_personal_title(find):
     _, entities = find("Ray Tolland faces questions in the U.S. Russia inquiry.")
     assert ("Russia", "GPE") in names(entities)
+
+
+def test_a_party_word_before_a_surname_the_article_writes_again_is_no_part_of_it(find):
+    _, entities = find("Democrat Tolland wins the race.\n\nRay Tolland won on Tuesday. Tolland thanked voters.")
+    assert names(entities) == {("Ray Tolland", "PERSON")}
+
+
+def test_one_capitalised_word_whose_plural_the_article_writes_is_no_name(find):
+    _, entities = find("Groups said the plan would fail, Ray Tolland said. Many groups agreed.")
+    assert names(entities) == {("Ray Tolland", "PERSON")}
