@@ -1040,3 +1040,11 @@ def test_a_label_given_in_the_passive_attacks_its_subject(extract, text, expecte
 ])
 def test_a_party_adjective_before_its_members_names_the_party(extract, text, expected):
     assert extract(text) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Ray Tolland repeated his accusations against Ama Pryce.", {("Ray Tolland", C, "Ama Pryce", None)}),
+    ("Ray Tolland defended Ama Pryce from accusations by Lou Baird.", set()),
+])
+def test_accusations_made_against_someone_criticise_them(extract, text, expected):
+    assert extract(text) == expected
