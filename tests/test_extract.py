@@ -1048,3 +1048,13 @@ def test_a_party_adjective_before_its_members_names_the_party(extract, text, exp
 ])
 def test_accusations_made_against_someone_criticise_them(extract, text, expected):
     assert extract(text) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Ray Tolland said Ama Pryce cannot be trusted on crime.", {("Ray Tolland", C, "Ama Pryce", None)}),
+    ("Ray Tolland said the vote was close and that Ama Pryce's answers were not good enough.",
+     {("Ray Tolland", C, "Ama Pryce", None)}),
+    ("Ray Tolland said the vote was close and Ama Pryce said the plan was a disaster.", set()),
+])
+def test_a_reported_clause_joined_by_and_that_is_reported_too(extract, text, expected):
+    assert extract(text) == expected

@@ -23,13 +23,23 @@ class ReportedAttackRule(Rule):
             return []
         speakers = ctx.subjects(token)
         candidates = []
-        for clause in token.children:
-            if clause.dep_ != "ccomp" or clause.pos_ not in ("VERB", "AUX"):
+        # "said A, and that B": a clause joined to the reported one is reported too
+        clauses = [c for child in token.children if child.dep_ == "ccomp" for c in [child, *(
+            j for j in child.conjuncts if any(m.dep_ == "mark" and m.lower_ == "that" for m in j.children))]]
+        for clause in clauses:
+            if clause.pos_ not in ("VERB", "AUX") or _another_report(ctx, clause):
                 continue
             targets = _about(ctx, clause)
             if targets and _finds_fault(ctx, clause):
                 candidates += ctx.pairs(speakers, "CRITICIZED", targets, token, "reported-attack", [])
         return candidates
+
+
+def _another_report(ctx: DocContext, clause: Token) -> bool:
+    """'X said A and Y said B': the parse may hang Y's report on X's; what Y says is not X's."""
+    before = clause.left_edge.i - 1
+    return clause.lemma_.lower() in ctx.vocab.speech_verbs and before >= 0 \
+        and ctx.doc[before].lower_ in ("and", "but", "while", "whereas")
 
 
 def _about(ctx: DocContext, clause: Token) -> list[Arg]:
