@@ -64,6 +64,9 @@ ORG_PRONOUNS = {"it", "its", "itself"}
 PLURAL_PRONOUNS = {"they", "them", "their", "theirs", "themselves"}
 SUBJECT_DEPS = {"nsubj", "nsubjpass"}
 OBJECT_DEPS = {"dobj", "pobj", "dative", "iobj"}
+#: A judicial or electoral district named by its compass point and place, or by its number.
+DISTRICT = re.compile(r"(?:(?:Northern|Southern|Eastern|Western|Middle|Central) District of [A-Z][\w.]*(?: [A-Z][\w.]*)?"
+                      r"|(?:[A-Z][a-z]+ )?District \d+)")
 #: The longest first paragraph read as a headline.
 HEADLINE_CHARS = 200
 #: Pronouns in the object case; one written as a subject heads a clause inside another ("for him to resign").
@@ -721,7 +724,9 @@ class MentionFinder:
         # "Virginia Foxx" is named, "the Virginia Senate" (the model's organisation) is a place's body
         place_body = words[0] in known_places() and span[0].ent_type_ in ("ORG", "GPE", "FAC")
         first_named = len(words) == 2 and (words[0] in self.female_names or words[0] in self.male_names) and not place_body
-        if any(w in self.org_keywords for w in words) and len(words) > 1 and not first_named or words[-1] in self.corporate_suffixes or (
+        if DISTRICT.fullmatch(span.text):
+            votes["GPE"] += 3 * len(span)  # "the Eastern District of Texas", "House District 28": a district is a place
+        elif any(w in self.org_keywords for w in words) and len(words) > 1 and not first_named or words[-1] in self.corporate_suffixes or (
                 "for" in words[1:-1] and tuple(words[words.index("for", 1) + 1:]) in self.campaign_offices):
             votes["ORG"] += 3 * len(span)
         elif words[-1] in self.groups:

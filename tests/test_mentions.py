@@ -911,3 +911,12 @@ def test_a_party_word_before_a_surname_the_article_writes_again_is_no_part_of_it
 def test_one_capitalised_word_whose_plural_the_article_writes_is_no_name(find):
     _, entities = find("Groups said the plan would fail, Ray Tolland said. Many groups agreed.")
     assert names(entities) == {("Ray Tolland", "PERSON")}
+
+
+@pytest.mark.parametrize("text,district", [
+    ("The case was filed in the Eastern District of Texas by Ray Tolland.", "Eastern District of Texas"),
+    ("Ray Tolland won House District 28 in November.", "House District 28"),
+])
+def test_a_judicial_or_electoral_district_is_a_place(find, text, district):
+    _, entities = find(text)
+    assert (district, "GPE") in names(entities)
