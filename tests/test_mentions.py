@@ -724,7 +724,7 @@ def test_a_hyphenated_pair_of_names_before_a_noun_describes_a_thing(find):
 
 def test_a_court_district_keeps_its_place(find):
     _, entities = find("Prosecutors in the Southern District of New York charged Ottilie Varga.")
-    assert names(entities) == {("Southern District of New York", "ORG"), ("Ottilie Varga", "PERSON")}
+    assert names(entities) == {("Southern District of New York", "GPE"), ("Ottilie Varga", "PERSON")}
 
 
 def test_a_known_office_holders_surname_is_a_person(find):
