@@ -171,6 +171,7 @@ class MentionFinder:
         self.sentence_openers = set(names.get("sentence_openers", []))
         self.numbered_names = set(names.get("numbered_names", []))
         self.chamber_words = set(names.get("chamber_words", []))
+        self.contest_nouns = set(names.get("contest_nouns", []))
         programmes = sorted(names.get("programmes", []), key=len, reverse=True)
         self.programmes = re.compile(r"\b(?:%s)(?!\w)" % "|".join(re.escape(p) for p in programmes)) if programmes else None
         self.company_nouns = set(names.get("company_nouns", []))
@@ -521,6 +522,9 @@ class MentionFinder:
             return None  # "the Fair Pay Act" is a bill, "the Treaty of Rome" too; "the Vietnam War" is an event
         if len(span) > 1 and span[0].lower_ in self.vessel_prefixes and span[0].text.isupper():
             return None  # "HMS Chatham": a ship
+        if len(span) > 1 and span[-1].lower_ in self.chamber_words and span.end < len(span.doc) \
+                and span.doc[span.end].is_lower and span.doc[span.end].lemma_.lower() in self.contest_nouns:
+            return None  # "the Alabama Senate race": a contest for a seat, not the state's chamber
         if span.end < len(span.doc) and span.doc[span.end].is_lower and span.doc[span.end].lemma_.lower() in self.thing_nouns_after \
                 and span.root.head.i == span.end:
             return None  # "Motor Neurone disease", "the Foreign Military Sales system": the name of a thing

@@ -920,3 +920,12 @@ def test_one_capitalised_word_whose_plural_the_article_writes_is_no_name(find):
 def test_a_judicial_or_electoral_district_is_a_place(find, text, district):
     _, entities = find(text)
     assert (district, "GPE") in names(entities)
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Ray Tolland won the Ohio Senate race on Tuesday.", {("Ray Tolland", "PERSON")}),
+    ("The Ohio Senate will furlough its workers, Ray Tolland said.", {("Ray Tolland", "PERSON"), ("Ohio Senate", "ORG")}),
+])
+def test_a_chamber_before_a_contest_names_a_race_not_the_chamber(find, text, expected):
+    _, entities = find(text)
+    assert names(entities) == expected
