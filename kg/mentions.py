@@ -67,8 +67,6 @@ OBJECT_DEPS = {"dobj", "pobj", "dative", "iobj"}
 #: A judicial or electoral district named by its compass point and place, or by its number.
 DISTRICT = re.compile(r"(?:(?:Northern|Southern|Eastern|Western|Middle|Central) District of [A-Z][\w.]*(?: [A-Z][\w.]*)?"
                       r"|(?:[A-Z][a-z]+ )?District \d+)")
-#: The longest first paragraph read as a headline.
-HEADLINE_CHARS = 200
 #: Pronouns in the object case; one written as a subject heads a clause inside another ("for him to resign").
 ACCUSATIVE_PRONOUNS = {"him", "her", "them"}
 
@@ -209,9 +207,9 @@ class MentionFinder:
                 self.gazetteer_openers.setdefault(words[0], []).append(words[1:])
 
     # -- finding names -------------------------------------------------
-    def __call__(self, doc: Doc, published: str | None = None) -> DocEntities:
+    def __call__(self, doc: Doc, published: str | None = None, headline_chars: int = 0) -> DocEntities:
         """The article's entities; `published` (the article's date, as written) dates the offices its
-        descriptions may name ("the prime minister")."""
+        descriptions may name ("the prime minister"); the first `headline_chars` of the doc are its headline."""
         text = doc.text
         patterns = (PARTY_TAG, DATELINE, WIRE_DATELINE, TICKER) + ((self.programmes,) if self.programmes else ())
         excluded = set().union(*(_pattern_tokens(doc, pattern, text) for pattern in patterns))
@@ -238,7 +236,8 @@ class MentionFinder:
         covered = {i for m in mentions for i in range(m.start, m.end)}
         mentions += self._later_mentions(doc, mentions, covered | excluded)
         mentions.sort(key=lambda m: m.start)
-        clusters = self._cluster(doc, mentions)
+        body = next((t.i for t in doc if t.idx >= headline_chars), len(doc)) if headline_chars else 0
+        clusters = self._cluster(doc, mentions, body)
         token_cluster = {i: n for n, c in enumerate(clusters) for m in c.mentions for i in range(m.start, m.end)}
         entities = DocEntities(clusters, token_cluster, list(doc.sents))
         # descriptions first: "the governor accused him" binds "him" away from the governor
@@ -522,7 +521,8 @@ class MentionFinder:
             return None  # "the Fair Pay Act" is a bill, "the Treaty of Rome" too; "the Vietnam War" is an event
         if len(span) > 1 and span[0].lower_ in self.vessel_prefixes and span[0].text.isupper():
             return None  # "HMS Chatham": a ship
-        if len(span) > 1 and span[-1].lower_ in self.chamber_words and span.end < len(span.doc) \
+        if len(span) > 1 and span[-1].lower_ in self.chamber_words and span[0].lower_ in known_places() \
+                and not CONNECTORS & {t.lower_ for t in span} and span.end < len(span.doc) \
                 and span.doc[span.end].is_lower and span.doc[span.end].lemma_.lower() in self.contest_nouns:
             return None  # "the Alabama Senate race": a contest for a seat, not the state's chamber
         if span.end < len(span.doc) and span.doc[span.end].is_lower and span.doc[span.end].lemma_.lower() in self.thing_nouns_after \
@@ -851,7 +851,7 @@ class MentionFinder:
         return found
 
     # -- merging mentions into entities ------------------------------------
-    def _cluster(self, doc: Doc, mentions: list[Mention]) -> list[Cluster]:
+    def _cluster(self, doc: Doc, mentions: list[Mention], body: int) -> list[Cluster]:
         groups: dict[str, list[Mention]] = {}
         for mention in mentions:
             key = _key(mention.canonical or mention.name)
@@ -861,7 +861,7 @@ class MentionFinder:
             groups.setdefault(key, []).append(mention)
         clusters = [self._make_cluster(ms) for ms in groups.values()]
         clusters = self._join_acronyms(doc, clusters)
-        clusters = self._join_short_names(doc, clusters)
+        clusters = self._join_short_names(doc, clusters, body)
         # a lone "Union" joined no union of the article: it names nobody
         return [c for c in clusters if c.type in ENTITY_LABELS and not all(m.generic for m in c.mentions)
                 and not self._common_word(doc, c)]
@@ -929,7 +929,7 @@ class MentionFinder:
         words = name.split()
         return " ".join(words[:-1]) if len(words) > 2 and words[-1].lower() in self.corporate_suffixes else name
 
-    def _join_short_names(self, doc: Doc, clusters: list[Cluster]) -> list[Cluster]:
+    def _join_short_names(self, doc: Doc, clusters: list[Cluster], body: int) -> list[Cluster]:
         """A surname or a shorter name joins the one longer name that ends with it.
 
         Failing that, a single word joins the one longer name it begins: a person's given name or
@@ -955,7 +955,7 @@ class MentionFinder:
                 c for c in joinable if (cluster.type == "ORG" or cluster.type == "PERSON" and not any(m.title for m in cluster.mentions))
                 and self._company_called(c, words)]  # "Jollibee Foods Corp" and "Jollibee", which the model may call a person
             if len(candidates) > 1 and len(words) == 1 and cluster.type in ("PERSON", "ORG"):
-                candidates = _principal(doc, cluster, candidates, [c for c in result if c.name.split()[-1] == words[0]])
+                candidates = _principal(doc, cluster, candidates, [c for c in result if c.name.split()[-1] == words[0]], body)
             if len(candidates) == 1:
                 target = candidates[0]
                 if len(words) == 1 and cluster.type == "PERSON" and self._person_like(target.name.lower().split()) \
@@ -1209,16 +1209,16 @@ def _group_at(doc: Doc, entities: DocEntities, head: Token) -> list[int]:
     return list(dict.fromkeys(members)) if len(set(members)) > 1 else []
 
 
-def _principal(doc: Doc, surname: Cluster, people: list[Cluster], named: list[Cluster]) -> list[Cluster]:
+def _principal(doc: Doc, surname: Cluster, people: list[Cluster], named: list[Cluster], body: int) -> list[Cluster]:
     """'Clinton' beside 'Hillary Clinton' and 'Bill Clinton': the one a title's gender names ("Mrs Clinton"),
     else the one of `named` (every name ending so) named in a sentence before the one where the surname is
-    first written alone (news names a second person of the name in full when it brings them in); or none."""
+    first written alone in the text (from token `body`, after the headline: news names a second person of
+    the name in full when it brings them in); or none."""
     if any(c.type != "PERSON" for c in people):
         return people
     if surname.gender is not None:
         return [c for c in people if c.gender == surname.gender]
     # a headline names its people by surname before the text brings them in: the text's first lone use counts
-    body = _body_start(doc)
     first_alone = doc[min((m.start for m in surname.mentions if m.start >= body),
                           default=min(m.start for m in surname.mentions))].sent.start
     before = [c for c in named if min(m.start for m in c.mentions) < first_alone]
@@ -1230,14 +1230,6 @@ def _member_noun(token: Token) -> Token:
     while token.dep_ == "conj" and token.head.pos_ == "ADJ":
         token = token.head
     return token.head
-
-
-def _body_start(doc: Doc) -> int:
-    """Where the text starts after a headline: a short first line standing as a paragraph of its own."""
-    end = doc.text.find("\n\n")
-    if not 0 < end <= HEADLINE_CHARS:
-        return 0
-    return next((t.i for t in doc if t.idx > end and not t.is_space), 0)
 
 
 def _named_after(cluster: Cluster, words: list[str]) -> bool:

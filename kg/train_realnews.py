@@ -82,7 +82,7 @@ def pair_rows(items: Sequence[dict], model: str | None = None) -> tuple[list[dic
         article = Article(id=item["id"], text=item["text"], title=item.get("title"), published=item.get("published"))
         doc = nlp(reading_text(article))
         headline = len(doc.text) - len(article.text)
-        ctx = DocContext(vocab, doc, finder(doc, article.published))
+        ctx = DocContext(vocab, doc, finder(doc, article.published, headline), headline)
         gold, optional = _evidence(item, "relations"), _evidence(item, "optional")
         for sentence in doc.sents:
             start, end = sentence.start_char - headline, sentence.end_char - headline

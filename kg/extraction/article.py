@@ -73,7 +73,7 @@ class ArticleExtractor:
     def __call__(self, article: Article, doc: Doc) -> ArticleGraph:
         """`doc` is the parse of `reading_text(article)`."""
         headline = len(doc.text) - len(article.text)
-        doc_entities = self.find_mentions(doc, article.published)
+        doc_entities = self.find_mentions(doc, article.published, headline)
         # a gazetteer entity has one id whatever name an article gives it ("Tories", "Conservatives")
         ids = {id(c): entity_id(c.type, c.canonical or c.name) for c in doc_entities.clusters}
         entities: dict[str, Entity] = {}
