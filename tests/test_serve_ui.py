@@ -187,7 +187,8 @@ def test_the_entity_page_shows_relations_money_evidence_and_timeline(browser, si
     assert timeline == ["2025-03-14", "undated"]
     evidence = browser.find_elements(By.CSS_SELECTOR, "#entity-view .evidence-list:not(#articles) li")
     assert len(evidence) == 3
-    assert "“Halloran gives $5,000 to Okafor.”" in evidence[0].text  # the headline states it first
+    # the headline and the first sentence share the article's first offset: one edge, the most trusted reading's
+    assert "“A $5,000 donation from Victor Halloran to Rep. Daniel Okafor" in evidence[0].text
     assert "Halloran gives $5,000 to Okafor" in evidence[0].text and "2025-03-14 · Ostoria Wire" in evidence[0].text
 
 
