@@ -27,7 +27,7 @@ class HeadlineRule(Rule):
         headline, end = ctx.headline, ctx.headline.end
         candidates = []
         for verb in headline:
-            entry = _entry(ctx, verb)
+            stem, entry = _entry(ctx, verb)
             if entry is None or verb.i == 0:
                 continue
             subject = _entity_at(ctx, headline, verb.i - 1)
@@ -51,9 +51,8 @@ class HeadlineRule(Rule):
                     else (obj, end)
             if subject is None or obj is None or subject is obj or _modifies(ctx, headline, after):
                 continue
-            lemma = _stem(ctx, verb)
             candidates += ctx.pairs([Arg(subject, False, verb.i - 1)], entry["predicate"], [Arg(obj, False, at)],
-                                    verb, "headline", [], lemma=lemma)
+                                    verb, "headline", [], lemma=stem)
         return candidates
 
 
@@ -69,12 +68,14 @@ def _stem(ctx: DocContext, token: Token) -> str | None:
     return None
 
 
-def _entry(ctx: DocContext, token: Token) -> dict | None:
+def _entry(ctx: DocContext, token: Token) -> tuple[str | None, dict | None]:
+    """The verb and its lexicon entry, when the headline word is one this rule reads: not a converse verb
+    ("receives") nor one that must state money ("gives")."""
     stem = _stem(ctx, token)
     entry = ctx.vocab.verbs.get(stem) if stem else None
     if entry is None or entry.get("converse") or entry.get("requires_money"):
-        return None
-    return entry
+        return stem, None
+    return stem, entry
 
 
 def _after_name(ctx: DocContext, headline: Span, i: int) -> int:
