@@ -665,6 +665,11 @@ def test_quotation_alone_is_credited_to_the_context_rule(nlp, extractor, lexicon
     ("Ama Pryce called for Lou Baird to be impeached.", {("Ama Pryce", C, "Lou Baird", None)}),
     ("Ama Pryce urged Ray Tolland to fire Lou Baird.", set()),
     ("Ama Pryce demanded an apology from Lou Baird.", {("Ama Pryce", C, "Lou Baird", None)}),
+    ("Ama Pryce's call for Lou Baird to resign was echoed by Ray Tolland.",
+     {("Ama Pryce", C, "Lou Baird", None), ("Ray Tolland", C, "Lou Baird", None)}),
+    ("Ray Tolland backed Ama Pryce's call for Lou Baird to step down.",
+     {("Ama Pryce", C, "Lou Baird", None), ("Ray Tolland", C, "Lou Baird", None)}),
+    ("Ama Pryce's call for Lou Baird to resign if the claims are true was echoed by Ray Tolland.", set()),
 ])
 def test_a_call_to_resign_criticises_the_one_called_on(extract, text, expected):
     assert extract(text) == expected

@@ -1,6 +1,6 @@
 """Calls to resign: 'X called on Y to resign', 'X urged Y to quit', 'X said Y should step down',
 'X demanded Y's resignation', 'X joined calls for Y to step down', 'Y faced calls from X to quit',
-'X called for Y to be impeached', 'X demanded an apology from Y'.
+'X called for Y to be impeached', 'X demanded an apology from Y', 'X's call for Y to quit was echoed by Z'.
 Telling someone to go is criticism of them; a call made only on a condition ('should resign if
 the claims are true') is not asserted."""
 
@@ -51,6 +51,8 @@ def _called_to_act(ctx: DocContext, act: Token) -> list[Candidate]:
         if any(c.dep_ == "nsubj" and c.pos_ == "PRON" for c in act.children):
             # "X told Y that he should resign": the one told is the one who should go
             targets = ctx.args_of_deps(caller, ("dobj", "dative")) or targets
+    elif act.dep_ in ("acl", "xcomp", "advcl") and caller.pos_ == "NOUN" and lemma in calls["call_nouns"]:
+        return _owned_call(ctx, act, caller)
     elif act.dep_ in ("xcomp", "advcl") and call is not None:
         targets = ctx.prep_args(call, ["for", "on"])  # "joined calls for Y to step down", "renewed his call for Y to quit"
     elif act.dep_ in ("xcomp", "ccomp", "advcl") and lemma in calls["calling_verbs"] and not any(
@@ -62,7 +64,23 @@ def _called_to_act(ctx: DocContext, act: Token) -> list[Candidate]:
         return []
     if _conditional(ctx, act) or not ctx.asserted(caller):
         return []
-    return ctx.pairs(ctx.subjects(caller), "CRITICIZED", targets, caller, "call-to-resign", [], lemma=_act(act))
+    callers = ctx.subjects(caller)
+    if call is not None and lemma in calls["echoing_verbs"]:
+        callers += ctx.args_of_deps(call, ("poss",))  # "Z backed X's call for Y to quit": X called first
+    return ctx.pairs(callers, "CRITICIZED", targets, caller, "call-to-resign", [], lemma=_act(act))
+
+
+def _owned_call(ctx: DocContext, act: Token, call: Token) -> list[Candidate]:
+    """'X's call for Y to resign', and those who echo it: 'X's call for Y to quit was echoed by Z'."""
+    if _conditional(ctx, act) or not ctx.asserted(call):
+        return []
+    callers = ctx.args_of_deps(call, ("poss",))
+    verb = call.head
+    if verb.pos_ == "VERB" and verb.lemma_.lower() in ctx.vocab.resignation_calls["echoing_verbs"]:
+        callers += ctx.subjects(verb) if call.dep_ == "dobj" else (
+            ctx.prep_args(verb, ["by"], deps=("agent", "prep")) if call.dep_ == "nsubjpass" else [])
+    targets = ctx.prep_args(call, ["for", "on"]) or ctx.args_of_deps(act, ("nsubj",))
+    return ctx.pairs(callers, "CRITICIZED", targets, call, "call-to-resign", [], lemma=_act(act))
 
 
 def _call_noun(ctx: DocContext, verb: Token) -> Token | None:
