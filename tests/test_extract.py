@@ -1063,3 +1063,11 @@ def test_accusations_made_against_someone_criticise_them(extract, text, expected
 ])
 def test_a_reported_clause_joined_by_and_that_is_reported_too(extract, text, expected):
     assert extract(text) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Ray Tolland deplored Ama Pryce's remarks.", {("Ray Tolland", C, "Ama Pryce", None)}),
+    ("The Harbor Party is reviled by Ray Tolland.", {("Ray Tolland", C, "Harbor Party", None)}),
+])
+def test_more_verbs_of_attack(extract, text, expected):
+    assert extract(text) == expected
