@@ -207,9 +207,9 @@ class MentionFinder:
                 self.gazetteer_openers.setdefault(words[0], []).append(words[1:])
 
     # -- finding names -------------------------------------------------
-    def __call__(self, doc: Doc, published: str | None = None, headline_chars: int = 0) -> DocEntities:
+    def __call__(self, doc: Doc, published: str | None = None, headline: int = 0) -> DocEntities:
         """The article's entities; `published` (the article's date, as written) dates the offices its
-        descriptions may name ("the prime minister"); the first `headline_chars` of the doc are its headline."""
+        descriptions may name ("the prime minister"); the doc's first `headline` tokens are its headline."""
         text = doc.text
         patterns = (PARTY_TAG, DATELINE, WIRE_DATELINE, TICKER) + ((self.programmes,) if self.programmes else ())
         excluded = set().union(*(_pattern_tokens(doc, pattern, text) for pattern in patterns))
@@ -236,8 +236,7 @@ class MentionFinder:
         covered = {i for m in mentions for i in range(m.start, m.end)}
         mentions += self._later_mentions(doc, mentions, covered | excluded)
         mentions.sort(key=lambda m: m.start)
-        body = next((t.i for t in doc if t.idx >= headline_chars), len(doc)) if headline_chars else 0
-        clusters = self._cluster(doc, mentions, body)
+        clusters = self._cluster(doc, mentions, headline)
         token_cluster = {i: n for n, c in enumerate(clusters) for m in c.mentions for i in range(m.start, m.end)}
         entities = DocEntities(clusters, token_cluster, list(doc.sents))
         # descriptions first: "the governor accused him" binds "him" away from the governor

@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from kg.evaluate import Triple, gold_triples, matches
-from kg.extraction.article import reading_text
+from kg.extraction.article import headline_end, reading_text
 from kg.extraction.classified import REALNEWS_FILE, RealNewsModel, read_pairs
 from kg.extraction.classifier import models_dir
 from kg.extraction.context import DocContext
@@ -82,7 +82,8 @@ def pair_rows(items: Sequence[dict], model: str | None = None) -> tuple[list[dic
         article = Article(id=item["id"], text=item["text"], title=item.get("title"), published=item.get("published"))
         doc = nlp(reading_text(article))
         headline = len(doc.text) - len(article.text)
-        ctx = DocContext(vocab, doc, finder(doc, article.published, headline), headline)
+        body = headline_end(doc, article)
+        ctx = DocContext(vocab, doc, finder(doc, article.published, body), body)
         gold, optional = _evidence(item, "relations"), _evidence(item, "optional")
         for sentence in doc.sents:
             start, end = sentence.start_char - headline, sentence.end_char - headline

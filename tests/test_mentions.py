@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from spacy.tokens import Span
 
-from kg.extraction.article import reading_text
+from kg.extraction.article import headline_end, reading_text
 from kg.mentions import MentionFinder
 from kg.records import Article
 
@@ -857,8 +857,8 @@ def test_a_surname_shared_by_two_people_joins_only_the_one_it_can_mean(find, tex
 def test_a_headlines_surname_is_not_the_first_lone_use_of_a_shared_surname(nlp, lexicon):
     article = Article("a", "Mary Varga spoke on Monday. Varga said no. Her husband, Ray Varga, agreed.",
                       title="Varga's husband says no")
-    text = reading_text(article)
-    entities = MentionFinder(lexicon)(nlp(text), None, len(text) - len(article.text))
+    doc = nlp(reading_text(article))
+    entities = MentionFinder(lexicon)(doc, None, headline_end(doc, article))
     assert "Varga" in next(c for c in entities.clusters if c.name == "Mary Varga").aliases
 
 

@@ -31,6 +31,12 @@ def reading_text(article: Article) -> str:
     return f"{title}{end}\n\n{article.text}"
 
 
+def headline_end(doc: Doc, article: Article) -> int:
+    """The first token of the article's text in the parse of `reading_text(article)` (0 without a headline)."""
+    chars = len(doc.text) - len(article.text)
+    return next((t.i for t in doc if t.idx >= chars), len(doc)) if chars else 0
+
+
 def _title_case(title: str) -> bool:
     words = [w for w in re.findall(r"[A-Za-z][\w'’-]*", title) if w.lower() not in SMALL_WORDS]
     return len(words) >= 4 and sum(w[0].isupper() for w in words) >= 0.7 * len(words)
@@ -62,9 +68,10 @@ class ArticleExtractor:
         self.vocab = Vocabulary(lexicon)
         self.rules = build_rules([*lexicon.relations.get("disabled_rules", []), *disabled])
 
-    def find_relations(self, doc: Doc, entities: DocEntities, headline_chars: int = 0) -> list[Candidate]:
-        """Every enabled rule at each token in order, then each rule's document-level reading."""
-        ctx = DocContext(self.vocab, doc, entities, headline_chars)
+    def find_relations(self, doc: Doc, entities: DocEntities, headline: int = 0) -> list[Candidate]:
+        """Every enabled rule at each token in order, then each rule's document-level reading; the doc's
+        first `headline` tokens are the article's headline."""
+        ctx = DocContext(self.vocab, doc, entities, headline)
         # every trigger is a verb or a noun (as tagged): other words are not offered to the rules
         triggers = [token for token in doc if token.pos_ in TRIGGER_POS]
         candidates = [c for token in triggers for rule in self.rules for c in rule.at(token, ctx)]
@@ -72,8 +79,8 @@ class ArticleExtractor:
 
     def __call__(self, article: Article, doc: Doc) -> ArticleGraph:
         """`doc` is the parse of `reading_text(article)`."""
-        headline = len(doc.text) - len(article.text)
-        doc_entities = self.find_mentions(doc, article.published, headline)
+        headline, body = len(doc.text) - len(article.text), headline_end(doc, article)
+        doc_entities = self.find_mentions(doc, article.published, body)
         # a gazetteer entity has one id whatever name an article gives it ("Tories", "Conservatives")
         ids = {id(c): entity_id(c.type, c.canonical or c.name) for c in doc_entities.clusters}
         entities: dict[str, Entity] = {}
@@ -85,7 +92,7 @@ class ArticleExtractor:
             entities[eid] = Entity(eid, known.name if known else cluster.name, cluster.type,
                                    tuple(sorted(aliases - {cluster.name})), mentions)
         relations: dict[tuple, Relation] = {}
-        for c in self.find_relations(doc, doc_entities, headline):
+        for c in self.find_relations(doc, doc_entities, body):
             # offsets are into the article's text; a headline's sentence has none (0, 0)
             start, end = max(c.sentence.start_char - headline, 0), max(c.sentence.end_char - headline, 0)
             relation = Relation(

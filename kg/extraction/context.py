@@ -31,10 +31,10 @@ NO_ONE = {"neither", "no"}
 class DocContext:
     """One document under extraction; built per document, never shared."""
 
-    def __init__(self, vocab: Vocabulary, doc: Doc, entities: DocEntities, headline_chars: int = 0):
+    def __init__(self, vocab: Vocabulary, doc: Doc, entities: DocEntities, headline: int = 0):
         self.vocab, self.doc, self.entities, self.money = vocab, doc, entities, find_money(doc)
-        #: The article's headline, parsed before its text (empty when the article has none).
-        self.headline = doc[:next((t.i for t in doc if t.idx >= headline_chars), len(doc))] if headline_chars else doc[:0]
+        #: The article's headline, its first `headline` tokens, parsed before its text (empty when it has none).
+        self.headline = doc[:headline]
         self.surface = SurfaceReader(doc, entities, vocab.campaign_nouns, vocab.including_preps)
         self.quotations = quotations(doc)
         self.quoted = {i for start, end in self.quotations for i in range(start, end)}
