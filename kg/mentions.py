@@ -523,7 +523,7 @@ class MentionFinder:
         if len(span) > 1 and span[-1].lower_ in self.chamber_words and span[0].lower_ in known_places() \
                 and not CONNECTORS & {t.lower_ for t in span} and span.end < len(span.doc) \
                 and span.doc[span.end].is_lower and span.doc[span.end].lemma_.lower() in self.contest_nouns:
-            return None  # "the Alabama Senate race": a contest for a seat, not the state's chamber
+            return None  # "the Ohio Senate race": a contest for a seat, not the state's chamber
         if span.end < len(span.doc) and span.doc[span.end].is_lower and span.doc[span.end].lemma_.lower() in self.thing_nouns_after \
                 and span.root.head.i == span.end:
             return None  # "Motor Neurone disease", "the Foreign Military Sales system": the name of a thing
